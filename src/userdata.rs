@@ -1,0 +1,486 @@
+//! [`UserData`] (`ctl_userdata`) and [`ExtTransactionData`]: ordered
+//! `[name|value]` pairs that borrow from their input.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use crate::error::{Diagnostic, ParseError, ParseErrorKind};
+use crate::grammar::{self, Part};
+use crate::system::SystemData;
+
+/// One pair. `span` is where it stood, `[` to `]`, when it was parsed from
+/// text.
+#[derive(Debug, Clone)]
+pub(crate) struct Pair<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) value: Cow<'a, str>,
+    pub(crate) span: Option<Range<usize>>,
+}
+
+impl Pair<'_> {
+    fn into_owned(self) -> Pair<'static> {
+        Pair {
+            name: Cow::Owned(self.name.into_owned()),
+            value: Cow::Owned(self.value.into_owned()),
+            span: self.span,
+        }
+    }
+}
+
+/// Is `name` system data? Every name that starts with `ctl_`, in any letter
+/// case, is.
+///
+/// # Example
+///
+/// ```
+/// assert!(clicktodial::is_system_name("CTL_Action"));
+/// assert!(!clicktodial::is_system_name("subject"));
+/// ```
+pub fn is_system_name(name: &str) -> bool {
+    name.as_bytes()
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"ctl_"))
+}
+
+/// The pairs of a `ctl_userdata` value, in order, duplicates kept.
+///
+/// Parsing borrows: a name or value that holds none of the four escapes
+/// (`%5B` `%5D` `%7C` `%25`) is a `Cow::Borrowed` slice of the input, so a
+/// typical `ctl_userdata` parses with one allocation (the pair list).
+/// [`into_owned`](UserData::into_owned) detaches it from the input.
+///
+/// Lookups with [`get`](UserData::get) return the *last* pair with the name,
+/// as an HTTP form does. `Display` writes the canonical form: every pair as
+/// `[name|value]`, with an escape only where one is needed (`]` in a value;
+/// `|` or `]` in a name; a `%` that would otherwise read as an escape), so
+/// `UserData::parse(&data.to_string())` gives back equal data.
+///
+/// Equality compares the pairs, in order; where a pair came from does not
+/// matter.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::UserData;
+///
+/// let data = UserData::parse("[ctl_action|create]\n[subject|Call $caller_id$][subject|Follow-up]")?;
+/// assert_eq!(data.len(), 3);
+/// assert_eq!(data.get("subject"), Some("Follow-up"));
+/// assert_eq!(data.user_fields().count(), 2);
+/// assert_eq!(
+///     data.to_string(),
+///     "[ctl_action|create][subject|Call $caller_id$][subject|Follow-up]"
+/// );
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct UserData<'a> {
+    pub(crate) pairs: Vec<Pair<'a>>,
+}
+
+impl<'a> UserData<'a> {
+    /// An empty sequence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let data = clicktodial::UserData::new();
+    /// assert!(data.is_empty());
+    /// assert_eq!(data.to_string(), "");
+    /// ```
+    pub fn new() -> Self {
+        UserData { pairs: Vec::new() }
+    }
+
+    /// Parses strictly: the first malformed spot is an error with its byte
+    /// offset. White space around pairs is ignored; an empty input is an
+    /// empty sequence.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use clicktodial::{ParseErrorKind, UserData};
+    ///
+    /// let data = UserData::parse("[note|50% off, a %5Bbracket%5D]")?;
+    /// assert_eq!(data.get("note"), Some("50% off, a [bracket]"));
+    ///
+    /// let err = UserData::parse("[a|1][b]").unwrap_err();
+    /// assert_eq!((err.kind(), err.offset()), (&ParseErrorKind::MissingSeparator, 7));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn parse(input: &'a str) -> Result<Self, ParseError> {
+        let mut data = UserData::new();
+        grammar::parse_pairs(input, |raw| data.push_raw(raw), None)?;
+        Ok(data)
+    }
+
+    /// Parses leniently: never fails. Every well-formed pair is kept; each
+    /// stretch that had to be skipped is reported with its span.
+    ///
+    /// Recovery: stray text is skipped up to the next `[`; a pair with no `|`
+    /// before its `]`, or with an empty name, is skipped through its `]`; an
+    /// unterminated pair takes the rest of the input. Where the strict parse
+    /// succeeds, this returns the same pairs and no diagnostic.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::UserData;
+    ///
+    /// let (data, diags) = UserData::parse_lenient("[a|1] stray [bad][|x][b|2][c");
+    /// assert_eq!(data.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    /// let spans: Vec<_> = diags.iter().map(|d| d.span()).collect();
+    /// assert_eq!(spans, [6..12, 12..17, 17..21, 26..28]);
+    /// ```
+    pub fn parse_lenient(input: &'a str) -> (Self, Vec<Diagnostic>) {
+        let mut data = UserData::new();
+        let mut diagnostics = Vec::new();
+        // With diagnostics to fill, the parse records errors instead of
+        // returning them.
+        let _ = grammar::parse_pairs(input, |raw| data.push_raw(raw), Some(&mut diagnostics));
+        (data, diagnostics)
+    }
+
+    fn push_raw(&mut self, raw: grammar::RawPair<'a>) {
+        self.pairs.push(Pair {
+            name: grammar::decode(raw.name),
+            value: grammar::decode(raw.value),
+            span: Some(raw.start..raw.end),
+        });
+    }
+
+    /// Appends a pair. The name may not be empty; names and values may hold
+    /// any text (`Display` escapes what it must).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut data = clicktodial::UserData::new();
+    /// data.push("ObjectType", "Task")?;
+    /// data.push("Description", "a ] in a value")?;
+    /// assert!(data.push("", "x").is_err());
+    /// assert_eq!(data.to_string(), "[ObjectType|Task][Description|a %5D in a value]");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn push(
+        &mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<Cow<'a, str>>,
+    ) -> Result<(), ParseError> {
+        let name = name.into();
+        if name.is_empty() {
+            return Err(ParseError::new(ParseErrorKind::EmptyName, 0));
+        }
+        self.pairs.push(Pair {
+            name,
+            value: value.into(),
+            span: None,
+        });
+        Ok(())
+    }
+
+    /// The value of the last pair named exactly `name` (case-sensitive).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let data = clicktodial::UserData::parse("[a|1][A|2][a|3]")?;
+    /// assert_eq!(data.get("a"), Some("3"));
+    /// assert_eq!(data.get("b"), None);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|p| p.name == name)
+            .map(|p| &*p.value)
+    }
+
+    /// Every pair, in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let data = clicktodial::UserData::parse("[a|1][b|2]")?;
+    /// assert_eq!(data.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|p| (&*p.name, &*p.value))
+    }
+
+    /// The user data: every pair whose name does not start with `ctl_` (in
+    /// any case), in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let data = clicktodial::UserData::parse("[ctl_action|create][subject|hi][CTL_x|y]")?;
+    /// assert_eq!(data.user_fields().collect::<Vec<_>>(), [("subject", "hi")]);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn user_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.iter().filter(|(name, _)| !is_system_name(name))
+    }
+
+    /// The typed system data, read leniently (a bad `ctl_launchopt` reads as
+    /// `false`). Use [`SystemData::from_userdata`] for the strict reading.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{Action, UserData};
+    /// let data = UserData::parse("[ctl_action|create][ctl_launchopt|maybe]")?;
+    /// let system = data.system();
+    /// assert_eq!(system.action, Some(Action::Create));
+    /// assert!(!system.launch);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn system(&self) -> SystemData {
+        SystemData::from_userdata_lenient(self).0
+    }
+
+    /// How many pairs there are.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert_eq!(clicktodial::UserData::parse("[a|1][a|2]")?.len(), 2);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether there is no pair.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// assert!(clicktodial::UserData::parse("  ")?.is_empty());
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Detaches the data from its input (copies what was borrowed).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let owned = {
+    ///     let text = String::from("[a|1]");
+    ///     clicktodial::UserData::parse(&text)?.into_owned()
+    /// };
+    /// assert_eq!(owned.get("a"), Some("1"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn into_owned(self) -> UserData<'static> {
+        UserData {
+            pairs: self.pairs.into_iter().map(Pair::into_owned).collect(),
+        }
+    }
+
+    /// The pairs with their names and values as `Cow`s, showing which are
+    /// borrowed from the input.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// let data = clicktodial::UserData::parse("[a|plain][b|x%5Dy]")?;
+    /// let values: Vec<_> = data.cow_pairs().map(|(_, v)| v).collect();
+    /// assert!(matches!(values[0], Cow::Borrowed("plain")));
+    /// assert!(matches!(values[1], Cow::Owned(_)));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn cow_pairs(&self) -> impl Iterator<Item = (&Cow<'a, str>, &Cow<'a, str>)> {
+        self.pairs.iter().map(|p| (&p.name, &p.value))
+    }
+}
+
+impl PartialEq for UserData<'_> {
+    fn eq(&self, other: &UserData<'_>) -> bool {
+        self.pairs.len() == other.pairs.len()
+            && self
+                .pairs
+                .iter()
+                .zip(&other.pairs)
+                .all(|(a, b)| a.name == b.name && a.value == b.value)
+    }
+}
+
+impl Eq for UserData<'_> {}
+
+impl fmt::Display for UserData<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.pairs {
+            f.write_str("[")?;
+            grammar::write_escaped(f, &p.name, Part::Name)?;
+            f.write_str("|")?;
+            grammar::write_escaped(f, &p.value, Part::Value)?;
+            f.write_str("]")?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a, N, V> FromIterator<(N, V)> for UserData<'a>
+where
+    N: Into<Cow<'a, str>>,
+    V: Into<Cow<'a, str>>,
+{
+    /// Collects pairs; pairs with an empty name are dropped.
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut data = UserData::new();
+        for (name, value) in iter {
+            // An empty name is the only refusal, and it is documented as
+            // dropped.
+            let _ = data.push(name, value);
+        }
+        data
+    }
+}
+
+/// The pairs of `extTransactionData`: the CRM record the call belongs to.
+///
+/// Same grammar as [`UserData`]; `extRecordId` and `extRecordType` are
+/// looked up exactly as the vendor writes them.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::ExtTransactionData;
+///
+/// let ext = ExtTransactionData::parse("[extRecordId|001A000001][extRecordType|Account]")?;
+/// assert_eq!(ext.record_id(), Some("001A000001"));
+/// assert_eq!(ext.record_type(), Some("Account"));
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtTransactionData<'a> {
+    data: UserData<'a>,
+}
+
+impl<'a> ExtTransactionData<'a> {
+    /// Parses strictly, as [`UserData::parse`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let err = clicktodial::ExtTransactionData::parse("[extRecordId|1").unwrap_err();
+    /// assert_eq!(err.offset(), 0);
+    /// ```
+    pub fn parse(input: &'a str) -> Result<Self, ParseError> {
+        UserData::parse(input).map(|data| ExtTransactionData { data })
+    }
+
+    /// `extRecordId`: the CRM record the call was started from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let ext = clicktodial::ExtTransactionData::parse("[extRecordId|42]")?;
+    /// assert_eq!(ext.record_id(), Some("42"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn record_id(&self) -> Option<&str> {
+        self.data.get("extRecordId")
+    }
+
+    /// `extRecordType`: that record's type.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let ext = clicktodial::ExtTransactionData::parse("[extRecordType|Contact]")?;
+    /// assert_eq!(ext.record_type(), Some("Contact"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn record_type(&self) -> Option<&str> {
+        self.data.get("extRecordType")
+    }
+
+    /// All the pairs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let ext = clicktodial::ExtTransactionData::parse("[extRecordId|1][other|2]")?;
+    /// assert_eq!(ext.data().len(), 2);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn data(&self) -> &UserData<'a> {
+        &self.data
+    }
+
+    /// Detaches the data from its input.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let ext = clicktodial::ExtTransactionData::parse("[extRecordId|1]")?.into_owned();
+    /// assert_eq!(ext.record_id(), Some("1"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn into_owned(self) -> ExtTransactionData<'static> {
+        ExtTransactionData {
+            data: self.data.into_owned(),
+        }
+    }
+}
+
+impl<'a> From<UserData<'a>> for ExtTransactionData<'a> {
+    /// Wraps pairs built by hand.
+    fn from(data: UserData<'a>) -> Self {
+        ExtTransactionData { data }
+    }
+}
+
+impl fmt::Display for ExtTransactionData<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.data.fmt(f)
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impls {
+    //! `UserData` is a sequence of `[name, value]` pairs; `ExtTransactionData`
+    //! likewise. Deserializing refuses an empty name and always owns.
+    use super::{ExtTransactionData, UserData};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for UserData<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.iter())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for UserData<'_> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let pairs = Vec::<(String, String)>::deserialize(d)?;
+            let mut data = UserData::new();
+            for (name, value) in pairs {
+                data.push(name, value).map_err(D::Error::custom)?;
+            }
+            Ok(data)
+        }
+    }
+
+    impl Serialize for ExtTransactionData<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            self.data.serialize(s)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for ExtTransactionData<'_> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            UserData::deserialize(d).map(ExtTransactionData::from)
+        }
+    }
+}
