@@ -4,9 +4,11 @@
 
 mod error;
 mod grammar;
+mod request;
 mod system;
 mod userdata;
 
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
+pub use request::ClickToDialRequest;
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
