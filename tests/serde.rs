@@ -1,0 +1,36 @@
+//! With the `serde` feature, every data type goes to JSON and back.
+#![cfg(feature = "serde")]
+
+use clicktodial::{ClickToDialRequest, ExtTransactionData, SystemData, UserData};
+
+#[test]
+fn userdata_is_a_list_of_pairs() {
+    let data = UserData::parse("[a|1][ctl_action|create][b|x%5Dy]").unwrap();
+    let json = serde_json::to_string(&data).unwrap();
+    assert_eq!(json, r#"[["a","1"],["ctl_action","create"],["b","x]y"]]"#);
+    let back: UserData<'static> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, data);
+    // An empty name is refused, as `push` refuses it.
+    assert!(serde_json::from_str::<UserData<'static>>(r#"[["","1"]]"#).is_err());
+}
+
+#[test]
+fn request_and_system_data_round_trip() {
+    let req = ClickToDialRequest::from_query(
+        "prefix=1&phone=6502928880&queue_id=7&ctl_userdata=[ctl_action|create][ctl_launchopt|true]\
+         &extTransactionData=[extRecordId|42]&z=1",
+    )
+    .unwrap();
+    let json = serde_json::to_string(&req).unwrap();
+    let back: ClickToDialRequest = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, req);
+
+    let system = req.userdata.as_ref().unwrap().system();
+    let back: SystemData = serde_json::from_str(&serde_json::to_string(&system).unwrap()).unwrap();
+    assert_eq!(back, system);
+
+    let ext = ExtTransactionData::parse("[extRecordId|42]").unwrap();
+    let back: ExtTransactionData<'static> =
+        serde_json::from_str(&serde_json::to_string(&ext).unwrap()).unwrap();
+    assert_eq!(back.record_id(), Some("42"));
+}
