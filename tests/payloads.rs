@@ -491,6 +491,16 @@ fn callback_url_private_hosts_refused() {
         ("http://[::127.0.0.1]/", "[::7f00:1]"),
         ("http://[64:ff9b::127.0.0.1]/", "[64:ff9b::7f00:1]"),
         ("http://[64:ff9b::192.168.0.1]/", "[64:ff9b::c0a8:1]"),
+        ("http://[2002:c0a8:101::1]/", "[2002:c0a8:101::1]"),
+        // The URL parser's own normalisations: IDNA mapping, percent-decoded
+        // hosts, full-width digits.
+        (
+            "http://\u{24db}\u{24de}\u{24d2}\u{24d0}\u{24db}\u{24d7}\u{24de}\u{24e2}\u{24e3}/",
+            "localhost",
+        ),
+        ("http://localhost%2E/", "localhost."),
+        ("http://%31%32%37.0.0.1/", "127.0.0.1"),
+        ("http://\u{ff11}\u{ff12}\u{ff17}.0.0.1/", "127.0.0.1"),
     ] {
         let err = check_callback_url(url, &policy).unwrap_err();
         assert_eq!(
