@@ -65,14 +65,22 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
+mod callback;
+mod callback_url;
 mod error;
 mod grammar;
 mod request;
+mod screenpop;
+mod sfdc;
 mod system;
 mod userdata;
 
+pub use callback::{Callback, ResultCode};
+pub use callback_url::{check_callback_url, CallbackPolicy};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
 pub use request::ClickToDialRequest;
+pub use screenpop::Screenpop;
+pub use sfdc::SfdcCreate;
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
 

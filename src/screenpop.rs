@@ -1,0 +1,166 @@
+//! The screenpop POST (vendor: "Launch Option").
+
+use std::fmt;
+
+use url::form_urlencoded;
+
+use crate::userdata::UserData;
+
+/// The data posted to the tenant's screenpop URL when `ctl_launchopt` is
+/// `true`.
+///
+/// The vendor sends ten fields, some twice under two names;
+/// [`fields`](Screenpop::fields) lists them in the vendor's order and
+/// [`to_form`](Screenpop::to_form) writes the POST body. `Debug` shows every
+/// field except the password, which it writes as `"<redacted>"`. (With the
+/// `serde` feature the password *is* serialized: it is part of the data.)
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::Screenpop;
+///
+/// let pop = Screenpop {
+///     ctl_userdata: "[ctl_launchopt|true][id|42]".into(),
+///     agent_id: "agent7".into(),
+///     username: "jdoe".into(),
+///     password: "hunter2".into(),
+///     account: "acme".into(),
+///     role: "sfdc".into(),
+/// };
+/// assert_eq!(
+///     pop.to_form(),
+///     "CtlUserData=%5Bctl_launchopt%7Ctrue%5D%5Bid%7C42%5D&AgentID=agent7\
+///      &Username=jdoe&extLogin=jdoe&Password=hunter2&extPwd=hunter2\
+///      &Account=acme&Role=sfdc&Command=launch&cmd=launch"
+/// );
+/// assert!(!format!("{pop:?}").contains("hunter2"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Screenpop {
+    /// `CtlUserData`: the `ctl_userdata` with its tokens expanded, as text.
+    pub ctl_userdata: String,
+    /// `AgentID`: the agent's login id.
+    pub agent_id: String,
+    /// `Username` and `extLogin`: the agent's external user name.
+    pub username: String,
+    /// `Password` and `extPwd`: the agent's external password. Never shown by
+    /// `Debug`.
+    pub password: String,
+    /// `Account`: the account id configured for screenpop.
+    pub account: String,
+    /// `Role`: the screenpop target type configured.
+    pub role: String,
+}
+
+/// The screenpop command the vendor sends, as `Command` and `cmd`.
+const LAUNCH: &str = "launch";
+
+impl Screenpop {
+    /// A screenpop for `data` (written with its `Display`, which is the
+    /// canonical `[name|value]…` text); every other field empty, to be filled
+    /// in.
+    ///
+    /// Expand the data's tokens before: the vendor posts `CtlUserData` "with
+    /// all tokens filled with actual data".
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{Screenpop, UserData};
+    ///
+    /// let data = UserData::parse("[ctl_launchopt|true] [id|42]")?;
+    /// let pop = Screenpop { agent_id: "agent7".into(), ..Screenpop::for_userdata(&data) };
+    /// assert_eq!(pop.ctl_userdata, "[ctl_launchopt|true][id|42]");
+    /// assert_eq!(pop.agent_id, "agent7");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn for_userdata(data: &UserData<'_>) -> Screenpop {
+        Screenpop {
+            ctl_userdata: data.to_string(),
+            ..Screenpop::default()
+        }
+    }
+
+    /// The ten fields, in the vendor's order: `CtlUserData`, `AgentID`,
+    /// `Username`, `extLogin`, `Password`, `extPwd`, `Account`, `Role`,
+    /// `Command`, `cmd`. `Username` = `extLogin`, `Password` = `extPwd`,
+    /// `Command` = `cmd` = `launch`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::Screenpop;
+    ///
+    /// let pop = Screenpop { username: "jdoe".into(), ..Screenpop::default() };
+    /// let fields = pop.fields();
+    /// assert_eq!(fields.len(), 10);
+    /// assert_eq!(fields[2], ("Username", "jdoe"));
+    /// assert_eq!(fields[3], ("extLogin", "jdoe"));
+    /// assert_eq!(fields[9], ("cmd", "launch"));
+    /// ```
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        vec![
+            ("CtlUserData", &*self.ctl_userdata),
+            ("AgentID", &*self.agent_id),
+            ("Username", &*self.username),
+            ("extLogin", &*self.username),
+            ("Password", &*self.password),
+            ("extPwd", &*self.password),
+            ("Account", &*self.account),
+            ("Role", &*self.role),
+            ("Command", LAUNCH),
+            ("cmd", LAUNCH),
+        ]
+    }
+
+    /// The POST body, `application/x-www-form-urlencoded` (UTF-8, a space
+    /// as `+`), with the fields of [`fields`](Screenpop::fields) in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::Screenpop;
+    ///
+    /// let pop = Screenpop { password: "a&b=c d".into(), ..Screenpop::default() };
+    /// assert!(pop.to_form().contains("&Password=a%26b%3Dc+d&extPwd=a%26b%3Dc+d&"));
+    /// ```
+    pub fn to_form(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.fields())
+            .finish()
+    }
+}
+
+impl fmt::Debug for Screenpop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Screenpop")
+            .field("ctl_userdata", &self.ctl_userdata)
+            .field("agent_id", &self.agent_id)
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .field("account", &self.account)
+            .field("role", &self.role)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_even_in_alternate_form() {
+        let pop = Screenpop {
+            password: "pa55word".into(),
+            role: "r".into(),
+            ..Screenpop::default()
+        };
+        for text in [format!("{pop:?}"), format!("{pop:#?}")] {
+            assert!(!text.contains("pa55word"), "{text}");
+            assert!(text.contains("<redacted>"), "{text}");
+            assert!(text.contains("role"), "{text}");
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! The CRM create request for Salesforce (`ctl_action=create`,
+//! `ctl_intType=sfdc`).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::system::{Action, Integration};
+use crate::userdata::{is_system_name, UserData};
+
+/// The user data name that holds the sObject type.
+const OBJECT_TYPE: &str = "ObjectType";
+
+/// Bytes kept as they are in the sObject segment of the path: a Salesforce
+/// API name is letters, digits and `_`; everything else is percent-encoded.
+const SOBJECT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_');
+
+/// Bytes kept as they are in the API version segment (`v59.0`).
+const VERSION: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~');
+
+/// A Salesforce record to create: the sObject type and its fields, for
+/// `POST {instance}/services/data/vNN.N/sobjects/{sobject}/` with the JSON
+/// body of [`to_json`](SfdcCreate::to_json).
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{SfdcCreate, UserData};
+///
+/// let data = UserData::parse(
+///     "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|Call 42][Status|Completed]",
+/// )?;
+/// let create = SfdcCreate::from_userdata(&data).expect("a create for sfdc");
+/// assert_eq!(create.sobject, "Task");
+/// assert_eq!(create.path("v59.0"), "/services/data/v59.0/sobjects/Task/");
+/// assert_eq!(create.to_json(), r#"{"Subject":"Call 42","Status":"Completed"}"#);
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SfdcCreate {
+    /// The sObject type (`Task`), from the `ObjectType` user field.
+    pub sobject: String,
+    /// The record's fields, in `ctl_userdata` order (duplicates kept; see
+    /// [`to_json`](SfdcCreate::to_json)).
+    pub fields: Vec<(String, String)>,
+}
+
+impl SfdcCreate {
+    /// The create request the data asks for, if it asks for one.
+    ///
+    /// `Some` only when the system data says `ctl_action` = `create` and
+    /// `ctl_intType` = `sfdc` (any letter case, the later pair winning, as in
+    /// [`UserData::system`]) and the user field `ObjectType` (exactly so
+    /// spelled; the last one) is present and not empty. The fields are the
+    /// user fields in order, without `ObjectType` and without any `ctl_`
+    /// name.
+    ///
+    /// Expand the data's tokens first: the fields are taken as they are.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{SfdcCreate, UserData};
+    ///
+    /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][a|1]")?;
+    /// let create = SfdcCreate::from_userdata(&data).unwrap();
+    /// assert_eq!(create.fields, [("a".to_string(), "1".to_string())]);
+    ///
+    /// // No integration type: the vendor ignores the action.
+    /// let data = UserData::parse("[ctl_action|create][ObjectType|Task]")?;
+    /// assert_eq!(SfdcCreate::from_userdata(&data), None);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn from_userdata(data: &UserData<'_>) -> Option<SfdcCreate> {
+        let system = data.system();
+        if system.action != Some(Action::Create) || system.integration != Some(Integration::Sfdc) {
+            return None;
+        }
+        let sobject = data.get(OBJECT_TYPE).filter(|s| !s.is_empty())?;
+        let fields = data
+            .user_fields()
+            .filter(|(name, _)| *name != OBJECT_TYPE && !is_system_name(name))
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect();
+        Some(SfdcCreate {
+            sobject: sobject.to_owned(),
+            fields,
+        })
+    }
+
+    /// The REST path of the create: `/services/data/{version}/sobjects/{sobject}/`.
+    ///
+    /// The version is written as Salesforce writes it, `v59.0`; one given
+    /// without its leading `v` (`59.0`) gets one, and `V59.0` is written
+    /// `v59.0`. The sObject name is
+    /// percent-encoded except for ASCII letters, digits and `_` (the only
+    /// characters of a Salesforce API name), so a valid name is unchanged
+    /// and no `ObjectType` value can leave its path segment (`/`, `?`, `#`,
+    /// `..` are all encoded). The version is encoded likewise, keeping `.`
+    /// `-` `~` too.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::SfdcCreate;
+    ///
+    /// let create = SfdcCreate { sobject: "Task".into(), fields: vec![] };
+    /// assert_eq!(create.path("v59.0"), "/services/data/v59.0/sobjects/Task/");
+    /// assert_eq!(create.path("59.0"), "/services/data/v59.0/sobjects/Task/");
+    ///
+    /// let odd = SfdcCreate { sobject: "../Account?x".into(), fields: vec![] };
+    /// assert_eq!(odd.path("v59.0"), "/services/data/v59.0/sobjects/%2E%2E%2FAccount%3Fx/");
+    /// ```
+    pub fn path(&self, api_version: &str) -> String {
+        let version = api_version.strip_prefix(['v', 'V']).unwrap_or(api_version);
+        format!(
+            "/services/data/v{}/sobjects/{}/",
+            utf8_percent_encode(version, VERSION),
+            utf8_percent_encode(&self.sobject, SOBJECT),
+        )
+    }
+
+    /// The record as a JSON object: `{"name":"value",…}`, every value a JSON
+    /// string, in field order.
+    ///
+    /// A name given more than once is written once, where it first appears,
+    /// with its *last* value: the later pair wins, as it does for every
+    /// lookup in this crate, and the object has no duplicate keys (which
+    /// JSON allows but parsers read differently, some refusing them).
+    ///
+    /// Strings are escaped per RFC 8259: `"` and `\` with a backslash, the
+    /// control characters U+0000 to U+001F as `\b` `\f` `\n` `\r` `\t` or
+    /// `\u00XX`; U+2028 and U+2029 as `\u2028` `\u2029` too (valid JSON
+    /// either way, but safe to embed in JavaScript); everything else as
+    /// UTF-8.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::SfdcCreate;
+    ///
+    /// let create = SfdcCreate {
+    ///     sobject: "Task".into(),
+    ///     fields: vec![
+    ///         ("Subject".into(), "say \"hi\"".into()),
+    ///         ("Description".into(), "line 1\nline 2\\".into()),
+    ///         ("Subject".into(), "later wins".into()),
+    ///     ],
+    /// };
+    /// assert_eq!(
+    ///     create.to_json(),
+    ///     r#"{"Subject":"later wins","Description":"line 1\nline 2\\"}"#
+    /// );
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Index of the last pair for each name.
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(self.fields.len());
+        for (i, (name, _)) in self.fields.iter().enumerate() {
+            last.insert(name, i);
+        }
+        let mut written: HashSet<&str> = HashSet::with_capacity(last.len());
+        let capacity = self
+            .fields
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 6)
+            .sum::<usize>()
+            + 2;
+        let mut out = String::with_capacity(capacity);
+        out.push('{');
+        for (name, value) in &self.fields {
+            if !written.insert(name) {
+                continue;
+            }
+            let value = last
+                .get(name.as_str())
+                .and_then(|&i| self.fields.get(i))
+                .map_or(value.as_str(), |(_, v)| v.as_str());
+            if written.len() > 1 {
+                out.push(',');
+            }
+            write_json_string(&mut out, name);
+            out.push(':');
+            write_json_string(&mut out, value);
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// Appends `s` to `out` as a JSON string literal, quotes included.
+pub(crate) fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut rest = s;
+    // Copy runs of characters that need no escape in one go.
+    while let Some(at) = rest.find(needs_escape) {
+        let (plain, tail) = rest.split_at(at);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        let Some(c) = chars.next() else { break };
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0C}' => out.push_str("\\f"),
+            // The other control characters, U+2028 and U+2029. Writing to
+            // a String cannot fail.
+            other => {
+                let _ = write!(out, "\\u{:04x}", u32::from(other));
+            }
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\\' | '\u{00}'..='\u{1F}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> String {
+        let mut out = String::new();
+        write_json_string(&mut out, s);
+        out
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(json(""), r#""""#);
+        assert_eq!(json("plain é ✓"), "\"plain é ✓\"");
+        assert_eq!(json("\"\\"), r#""\"\\""#);
+        assert_eq!(json("\u{0}\u{1f}\u{7f}"), "\"\\u0000\\u001f\u{7f}\"");
+        assert_eq!(json("\u{8}\u{c}\n\r\t"), r#""\b\f\n\r\t""#);
+        assert_eq!(json("a\u{2028}b\u{2029}"), r#""a\u2028b\u2029""#);
+        assert_eq!(json("😀"), "\"😀\"");
+    }
+
+    #[test]
+    fn empty_object() {
+        let c = SfdcCreate {
+            sobject: "Task".into(),
+            fields: vec![],
+        };
+        assert_eq!(c.to_json(), "{}");
+    }
+}
