@@ -266,7 +266,7 @@ fn launchopt_strict_and_lenient() {
 
     // The later pair wins, for reading and for checking.
     let data = UserData::parse("[ctl_launchopt|yes][ctl_launchopt|False]").unwrap();
-    assert_eq!(SystemData::from_userdata(&data).unwrap().launch, false);
+    assert!(!SystemData::from_userdata(&data).unwrap().launch);
     let data = UserData::parse("[ctl_launchopt|true][ctl_launchopt|bogus]").unwrap();
     assert_eq!(SystemData::from_userdata(&data).unwrap_err().offset(), 20);
     let data = UserData::parse("[ctl_launchopt|false][ctl_launchopt|TRUE]").unwrap();
