@@ -37,6 +37,7 @@
 //!   and tokens in them are never expanded again.
 
 use std::borrow::Cow;
+use std::fmt;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
@@ -220,7 +221,8 @@ pub struct TransactionCode {
 /// many values use it. Build one yourself to expand many templates for one
 /// call with [`Template::expand_with`](crate::Template::expand_with).
 /// Values that are fields of the context (`$notes$`, …) are borrowed, never
-/// copied; formatted values share one buffer.
+/// copied; the times and numbers are written into a small buffer inside the
+/// cache (no allocation), and only `$transaction_codes$` allocates.
 ///
 /// # Example
 ///
@@ -240,11 +242,57 @@ pub struct TransactionCode {
 #[derive(Debug, Clone)]
 pub struct TokenValues<'c> {
     ctx: &'c CallContext,
-    /// Every formatted value, one after the other.
-    buf: String,
-    /// Where each formatted token's value is in `buf`; `None` until it is
+    /// The formatted times and numbers, one after the other.
+    fixed: Ascii,
+    /// Where each formatted token's value is in `fixed`; `None` until it is
     /// formatted (and always for tokens read straight from the context).
-    spans: [Option<(usize, usize)>; 20],
+    spans: [Option<(u8, u8)>; 20],
+    /// `$transaction_codes$`, once formatted (its length has no bound).
+    codes: Option<String>,
+}
+
+/// Room for every bounded value at once: two Unix times (at most 14 bytes
+/// each in chrono's range), two tenant times (at most 28), a duration (at
+/// most 16) and the six parts of "now" (at most 17): 117 bytes.
+const FIXED_CAP: usize = 160;
+
+/// A fixed buffer of ASCII text. Writing past its end drops the bytes (the
+/// bounds above make that unreachable); reading never panics.
+#[derive(Clone)]
+struct Ascii {
+    bytes: [u8; FIXED_CAP],
+    len: usize,
+}
+
+impl Ascii {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    #[inline]
+    fn get(&self, start: usize, end: usize) -> &str {
+        self.bytes
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+impl fmt::Write for Ascii {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        s.bytes().for_each(|b| self.push(b));
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Ascii {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.get(0, self.len), f)
+    }
 }
 
 impl<'c> TokenValues<'c> {
@@ -260,8 +308,12 @@ impl<'c> TokenValues<'c> {
     pub fn new(ctx: &'c CallContext) -> Self {
         TokenValues {
             ctx,
-            buf: String::new(),
+            fixed: Ascii {
+                bytes: [0; FIXED_CAP],
+                len: 0,
+            },
             spans: [None; 20],
+            codes: None,
         }
     }
 
@@ -303,10 +355,13 @@ impl<'c> TokenValues<'c> {
     /// Formats `token`'s value unless it is already there.
     #[inline]
     pub(crate) fn fill(&mut self, token: Token) {
-        let filled = self
-            .spans
-            .get(token.index())
-            .map_or(true, |span| span.is_some());
+        let filled = match token {
+            Token::TransactionCodes => self.codes.is_some(),
+            _ => self
+                .spans
+                .get(token.index())
+                .map_or(true, |span| span.is_some()),
+        };
         if filled || direct_value(self.ctx, token).is_some() {
             return;
         }
@@ -320,8 +375,11 @@ impl<'c> TokenValues<'c> {
         if let Some(direct) = direct_value(self.ctx, token) {
             return direct;
         }
+        if token == Token::TransactionCodes {
+            return self.codes.as_deref().unwrap_or("");
+        }
         match self.spans.get(token.index()) {
-            Some(Some((start, end))) => self.buf.get(*start..*end).unwrap_or(""),
+            Some(Some((start, end))) => self.fixed.get(usize::from(*start), usize::from(*end)),
             _ => "",
         }
     }
@@ -334,17 +392,17 @@ impl<'c> TokenValues<'c> {
             Token::CallAnsweredTenantTime => self.tenant_time(token, ctx.answered_at),
             Token::CallHangupTenantTime => self.tenant_time(token, ctx.hangup_at),
             Token::CallDuration => {
-                let start = self.buf.len();
+                let start = self.fixed.len;
                 let secs = match (ctx.answered_at, ctx.hangup_at) {
                     (Some(a), Some(h)) => h.timestamp().saturating_sub(a.timestamp()).max(0),
                     _ => 0,
                 };
                 let secs = secs.unsigned_abs();
-                push_u64(&mut self.buf, secs / 3600, 2);
-                self.buf.push(':');
-                push_two(&mut self.buf, ((secs / 60) % 60) as u32);
-                self.buf.push(':');
-                push_two(&mut self.buf, (secs % 60) as u32);
+                push_u64(&mut self.fixed, secs / 3600, 2);
+                self.fixed.push(b':');
+                push_two(&mut self.fixed, ((secs / 60) % 60) as u32);
+                self.fixed.push(b':');
+                push_two(&mut self.fixed, (secs % 60) as u32);
                 self.set(token, start);
             }
             Token::Year
@@ -355,8 +413,8 @@ impl<'c> TokenValues<'c> {
             | Token::Seconds => {
                 // One zone conversion fills all six.
                 let (local, _) = to_tenant(ctx.now, ctx.tenant_tz);
-                let mut start = self.buf.len();
-                push_year(&mut self.buf, local.year());
+                let mut start = self.fixed.len;
+                push_year(&mut self.fixed, local.year());
                 self.set(Token::Year, start);
                 let parts = [
                     (Token::Month, local.month()),
@@ -366,22 +424,27 @@ impl<'c> TokenValues<'c> {
                     (Token::Seconds, seconds(&local)),
                 ];
                 for (t, n) in parts {
-                    start = self.buf.len();
-                    push_two(&mut self.buf, n);
+                    start = self.fixed.len;
+                    push_two(&mut self.fixed, n);
                     self.set(t, start);
                 }
             }
             Token::TransactionCodes => {
-                let start = self.buf.len();
-                for (i, code) in ctx.transaction_codes.iter().enumerate() {
+                let codes = &ctx.transaction_codes;
+                let len = codes
+                    .iter()
+                    .map(|c| c.list_name.len() + c.short_code.len() + 2)
+                    .sum();
+                let mut out = String::with_capacity(len);
+                for (i, code) in codes.iter().enumerate() {
                     if i > 0 {
-                        self.buf.push(',');
+                        out.push(',');
                     }
-                    self.buf.push_str(&code.list_name);
-                    self.buf.push(':');
-                    self.buf.push_str(&code.short_code);
+                    out.push_str(&code.list_name);
+                    out.push(':');
+                    out.push_str(&code.short_code);
                 }
-                self.set(token, start);
+                self.codes = Some(out);
             }
             // Read straight from the context; nothing to format.
             _ => {}
@@ -389,27 +452,31 @@ impl<'c> TokenValues<'c> {
     }
 
     fn set(&mut self, token: Token, start: usize) {
-        let end = self.buf.len();
-        if let Some(slot) = self.spans.get_mut(token.index()) {
+        let end = self.fixed.len;
+        if let (Some(slot), Ok(start), Ok(end)) = (
+            self.spans.get_mut(token.index()),
+            u8::try_from(start),
+            u8::try_from(end),
+        ) {
             *slot = Some((start, end));
         }
     }
 
     fn unix(&mut self, token: Token, at: Option<DateTime<Utc>>) {
-        let start = self.buf.len();
+        let start = self.fixed.len;
         let secs = at.map_or(0, |t| t.timestamp());
         if secs < 0 {
-            self.buf.push('-');
+            self.fixed.push(b'-');
         }
-        push_u64(&mut self.buf, secs.unsigned_abs(), 1);
+        push_u64(&mut self.fixed, secs.unsigned_abs(), 1);
         self.set(token, start);
     }
 
     fn tenant_time(&mut self, token: Token, at: Option<DateTime<Utc>>) {
-        let start = self.buf.len();
+        let start = self.fixed.len;
         if let Some(at) = at {
             let (local, offset) = to_tenant(at, self.ctx.tenant_tz);
-            push_tenant_time(&mut self.buf, &local, offset);
+            push_tenant_time(&mut self.fixed, &local, offset);
         }
         self.set(token, start);
     }
@@ -450,21 +517,21 @@ fn seconds(t: &NaiveDateTime) -> u32 {
 }
 
 /// `YYYY/MM/DD HH:mm:ss Z`, exactly as chrono's `%Y/%m/%d %H:%M:%S %z`.
-fn push_tenant_time(out: &mut String, local: &NaiveDateTime, offset: FixedOffset) {
+fn push_tenant_time(out: &mut Ascii, local: &NaiveDateTime, offset: FixedOffset) {
     push_year(out, local.year());
-    out.push('/');
+    out.push(b'/');
     push_two(out, local.month());
-    out.push('/');
+    out.push(b'/');
     push_two(out, local.day());
-    out.push(' ');
+    out.push(b' ');
     push_two(out, local.hour());
-    out.push(':');
+    out.push(b':');
     push_two(out, local.minute());
-    out.push(':');
+    out.push(b':');
     push_two(out, seconds(local));
-    out.push(' ');
+    out.push(b' ');
     let off = offset.local_minus_utc();
-    out.push(if off < 0 { '-' } else { '+' });
+    out.push(if off < 0 { b'-' } else { b'+' });
     // Rounded to the nearest minute, as chrono's `%z`.
     let minutes = (off.unsigned_abs() + 30) / 60;
     push_two(out, minutes / 60);
@@ -472,7 +539,7 @@ fn push_tenant_time(out: &mut String, local: &NaiveDateTime, offset: FixedOffset
 }
 
 /// A year as chrono's `%Y`: four digits, with a sign outside `0..=9999`.
-fn push_year(out: &mut String, year: i32) {
+fn push_year(out: &mut Ascii, year: i32) {
     if (0..=9999).contains(&year) {
         push_u64(out, u64::from(year.unsigned_abs()), 4);
     } else {
@@ -483,13 +550,13 @@ fn push_year(out: &mut String, year: i32) {
 
 /// Two digits, zero-padded (`n` below 100).
 #[inline]
-fn push_two(out: &mut String, n: u32) {
-    out.push(char::from(b'0' + ((n / 10) % 10) as u8));
-    out.push(char::from(b'0' + (n % 10) as u8));
+fn push_two(out: &mut Ascii, n: u32) {
+    out.push(b'0' + ((n / 10) % 10) as u8);
+    out.push(b'0' + (n % 10) as u8);
 }
 
 /// `n` in decimal, zero-padded to at least `width` digits (at most 20).
-fn push_u64(out: &mut String, mut n: u64, width: usize) {
+fn push_u64(out: &mut Ascii, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
     let mut len = 0;
     while n > 0 || len == 0 {
@@ -500,10 +567,10 @@ fn push_u64(out: &mut String, mut n: u64, width: usize) {
         len += 1;
     }
     for _ in len..width.min(20) {
-        out.push('0');
+        out.push(b'0');
     }
     for d in digits.iter().take(len).rev() {
-        out.push(char::from(*d));
+        out.push(*d);
     }
 }
 
@@ -511,12 +578,19 @@ fn push_u64(out: &mut String, mut n: u64, width: usize) {
 mod tests {
     use super::*;
 
+    fn new_ascii() -> Ascii {
+        Ascii {
+            bytes: [0; FIXED_CAP],
+            len: 0,
+        }
+    }
+
     #[test]
     fn push_u64_pads_and_handles_extremes() {
         let s = |n, w| {
-            let mut out = String::new();
+            let mut out = new_ascii();
             push_u64(&mut out, n, w);
-            out
+            out.get(0, out.len).to_owned()
         };
         assert_eq!(s(0, 1), "0");
         assert_eq!(s(0, 2), "00");
@@ -529,10 +603,14 @@ mod tests {
     #[test]
     fn years_match_chrono() {
         for year in [-262_000, -1, 0, 7, 999, 1000, 2024, 9999, 10_000, 262_000] {
-            let mut out = String::new();
+            let mut out = new_ascii();
             push_year(&mut out, year);
             let date = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
-            assert_eq!(out, date.format("%Y").to_string(), "year {year}");
+            assert_eq!(
+                out.get(0, out.len),
+                date.format("%Y").to_string(),
+                "year {year}"
+            );
         }
     }
 
@@ -552,6 +630,11 @@ mod tests {
                     let _ = values.get(t);
                 }
                 assert!(!values.get(Token::CallHangupTenantTime).is_empty());
+                // Everything bounded fits the fixed buffer.
+                assert!(values.fixed.len <= 117, "{:?}", values.fixed);
+                let secs = now.timestamp() - DateTime::<Utc>::MIN_UTC.timestamp();
+                let want = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+                assert_eq!(values.get(Token::CallDuration), want);
             }
         }
     }
