@@ -67,21 +67,27 @@
 
 mod callback;
 mod callback_url;
+mod context;
 mod error;
 mod grammar;
 mod request;
 mod screenpop;
 mod sfdc;
 mod system;
+mod template;
+mod token;
 mod userdata;
 
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
+pub use context::{CallContext, TokenValues, TransactionCode};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
 pub use request::ClickToDialRequest;
 pub use screenpop::Screenpop;
 pub use sfdc::SfdcCreate;
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
+pub use template::{expand, Template};
+pub use token::Token;
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
 
 #[doc = include_str!("../README.md")]

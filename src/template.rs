@@ -1,0 +1,375 @@
+//! Token expansion: [`expand`] for one value, [`Template`] to compile a
+//! value once and expand it many times, and
+//! [`UserData::expand`](crate::UserData::expand) for every value of a
+//! `ctl_userdata`.
+//!
+//! # Scanning
+//!
+//! A token is `$name$` with `name` one of the twenty names of
+//! [`Token`], exactly (case-sensitive). A `$` that does not open a known
+//! token is literal text, and scanning goes on at the *next* character:
+//!
+//! - `$call_answered_time` with no closing `$` (the vendor's Examples 2 and
+//!   3) stays as written;
+//! - `$5 and $caller_id$` expands only the token;
+//! - `$foo$caller_id$` is `$foo` followed by the caller id (the `$` after
+//!   `foo` did not close a token, so it may open one);
+//! - `$$caller_id$` is `$` followed by the caller id.
+//!
+//! The input is scanned once, finding each `$` with `memchr`; between two
+//! `$` signs at most 20 bytes (the longest name) are compared against the
+//! names. Text a token brings in is inserted as it is and never scanned
+//! again: notes holding `$caller_id$` stay `$caller_id$`.
+//!
+//! Expansion works on a value, never on the raw `ctl_userdata` text: an
+//! expanded value is a value, whatever it holds (`]`, `|`, `[`, `%5D`), and
+//! `Display` on the expanded [`UserData`] escapes what it must, so context
+//! data can never create, end or change a pair.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::context::{CallContext, TokenValues};
+use crate::token::Token;
+use crate::userdata::{Pair, UserData};
+
+/// Finds every token in `input`, in order, calling
+/// `on_token(literal_start, open, token)`: the literal text before the token
+/// is `input[literal_start..open]`, and the token `$name$` starts at `open`.
+/// Returns where the trailing literal text starts.
+#[inline]
+fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
+    let bytes = input.as_bytes();
+    let mut literal_start = 0;
+    // The last `$` that may still open a token.
+    let mut open: Option<usize> = None;
+    for pos in memchr::memchr_iter(b'$', bytes) {
+        if let Some(o) = open {
+            let name_len = pos - o - 1;
+            if (1..=Token::MAX_NAME_LEN).contains(&name_len) {
+                if let Some(token) = bytes.get(o + 1..pos).and_then(Token::from_name_bytes) {
+                    on_token(literal_start, o, token);
+                    literal_start = pos + 1;
+                    open = None;
+                    continue;
+                }
+            }
+        }
+        open = Some(pos);
+    }
+    literal_start
+}
+
+/// Replaces every token in `input` with its value in `ctx`.
+///
+/// Returns `Cow::Borrowed(input)`, without allocating, when `input` holds no
+/// token. The [`CallContext`] docs give each token's value.
+///
+/// A `$` that does not open a known token (`$name$`, the name exactly as in
+/// [`Token`]) is literal text, and scanning goes on at the next character:
+/// `$call_answered_time` with no closing `$` stays as written, `$foo$notes$`
+/// is `$foo` and the notes, `$$notes$` is `$` and the notes. Text a token
+/// brings in is never scanned again.
+///
+/// # Example
+///
+/// ```
+/// use std::borrow::Cow;
+/// use clicktodial::{expand, CallContext};
+///
+/// let ctx = CallContext { caller_id: "5251990".into(), ..Default::default() };
+/// assert_eq!(expand("from $caller_id$", &ctx), "from 5251990");
+/// assert_eq!(expand("start $call_answered_time", &ctx), "start $call_answered_time");
+/// assert_eq!(expand("$5 and $caller_id$", &ctx), "$5 and 5251990");
+/// assert!(matches!(expand("no tokens, $5", &ctx), Cow::Borrowed(_)));
+/// ```
+pub fn expand<'s>(input: &'s str, ctx: &CallContext) -> Cow<'s, str> {
+    expand_values(input, &mut TokenValues::new(ctx))
+}
+
+/// [`expand`] with a shared value cache.
+pub(crate) fn expand_values<'s>(input: &'s str, values: &mut TokenValues<'_>) -> Cow<'s, str> {
+    let mut out: Option<String> = None;
+    let tail = scan(input, |literal_start, open, token| {
+        let out = out.get_or_insert_with(|| String::with_capacity(input.len() + 32));
+        out.push_str(input.get(literal_start..open).unwrap_or(""));
+        out.push_str(values.get(token));
+    });
+    match out {
+        None => Cow::Borrowed(input),
+        Some(mut out) => {
+            out.push_str(input.get(tail..).unwrap_or(""));
+            Cow::Owned(out)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment {
+    /// `source[start..end]`, never empty.
+    Literal {
+        start: usize,
+        end: usize,
+    },
+    Token(Token),
+}
+
+/// A value compiled once into literal text and tokens, to expand many times.
+///
+/// Compiling scans the text once (as [`expand`] does); expanding writes the
+/// segments in one pass, into a buffer reserved once for the whole result,
+/// and formats each token's value at most once per expansion.
+///
+/// `Display` writes the source text back, tokens unexpanded.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{CallContext, Template, Token};
+///
+/// let template = Template::compile("Call $transaction_id$ from $caller_id$, $5 off");
+/// assert_eq!(
+///     template.tokens().collect::<Vec<_>>(),
+///     [Token::TransactionId, Token::CallerId]
+/// );
+/// let ctx = CallContext {
+///     transaction_id: "T-1".into(),
+///     caller_id: "5251990".into(),
+///     ..Default::default()
+/// };
+/// assert_eq!(template.expand(&ctx), "Call T-1 from 5251990, $5 off");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    segments: Vec<Segment>,
+    literal_len: usize,
+}
+
+impl Template {
+    /// Splits `input` into literal text and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let template = clicktodial::Template::compile("$year$-$month$-$date$");
+    /// assert_eq!(template.tokens().count(), 3);
+    /// assert_eq!(template.source(), "$year$-$month$-$date$");
+    /// ```
+    pub fn compile(input: &str) -> Template {
+        let mut segments = Vec::new();
+        let mut literal_len = 0;
+        let mut literal = |segments: &mut Vec<Segment>, start: usize, end: usize| {
+            if start < end {
+                segments.push(Segment::Literal { start, end });
+                literal_len += end - start;
+            }
+        };
+        let tail = scan(input, |literal_start, open, token| {
+            literal(&mut segments, literal_start, open);
+            segments.push(Segment::Token(token));
+        });
+        literal(&mut segments, tail, input.len());
+        Template {
+            source: input.to_owned(),
+            segments,
+            literal_len,
+        }
+    }
+
+    /// The text the template was compiled from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let template = clicktodial::Template::compile("at $hours$:$minutes$");
+    /// assert_eq!(template.source(), "at $hours$:$minutes$");
+    /// assert_eq!(template.to_string(), template.source());
+    /// ```
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The tokens of the template, in order, each as often as it occurs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{Template, Token};
+    /// let template = Template::compile("$notes$ $foo$ $notes$ $equal");
+    /// assert_eq!(template.tokens().collect::<Vec<_>>(), [Token::Notes, Token::Notes]);
+    /// ```
+    pub fn tokens(&self) -> impl Iterator<Item = Token> + '_ {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Token(t) => Some(*t),
+            Segment::Literal { .. } => None,
+        })
+    }
+
+    /// Expands the template into a new string.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, Template};
+    /// let template = Template::compile("a$equal$b");
+    /// assert_eq!(template.expand(&CallContext::default()), "a=b");
+    /// ```
+    pub fn expand(&self, ctx: &CallContext) -> String {
+        let mut out = String::new();
+        self.expand_into(ctx, &mut out);
+        out
+    }
+
+    /// Expands the template at the end of `out` (which keeps what it held).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, Template};
+    /// let ctx = CallContext { notes: "ok".into(), ..Default::default() };
+    /// let mut out = String::from("notes: ");
+    /// Template::compile("[$notes$]").expand_into(&ctx, &mut out);
+    /// assert_eq!(out, "notes: [ok]");
+    /// ```
+    pub fn expand_into(&self, ctx: &CallContext, out: &mut String) {
+        self.expand_with(&mut TokenValues::new(ctx), out);
+    }
+
+    /// Expands the template at the end of `out`, taking token values from
+    /// `values`: expanding several templates for one call with the same
+    /// [`TokenValues`] formats each value once in all.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, Template, TokenValues};
+    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut values = TokenValues::new(&ctx);
+    /// let (mut subject, mut url) = (String::new(), String::new());
+    /// Template::compile("From $caller_id$ at $hours$h").expand_with(&mut values, &mut subject);
+    /// Template::compile("https://crm.example/cb?h=$hours$").expand_with(&mut values, &mut url);
+    /// assert_eq!((subject.as_str(), url.as_str()), ("From 42 at 00h", "https://crm.example/cb?h=00"));
+    /// ```
+    pub fn expand_with(&self, values: &mut TokenValues<'_>, out: &mut String) {
+        let mut len = self.literal_len;
+        for segment in &self.segments {
+            if let Segment::Token(token) = segment {
+                values.fill(*token);
+                len += values.peek(*token).len();
+            }
+        }
+        out.reserve(len);
+        for segment in &self.segments {
+            match segment {
+                Segment::Literal { start, end } => {
+                    out.push_str(self.source.get(*start..*end).unwrap_or(""));
+                }
+                Segment::Token(token) => out.push_str(values.peek(*token)),
+            }
+        }
+    }
+}
+
+impl fmt::Display for Template {
+    /// Writes the source text, tokens unexpanded.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+impl UserData<'_> {
+    /// Expands the tokens in every value, one value at a time; names, order
+    /// and duplicates are kept.
+    ///
+    /// Each token value is formatted at most once for the whole data. Since
+    /// values are expanded after parsing, nothing the context brings in
+    /// (notes, codes, ids) can create, end or change a pair: `Display` on
+    /// the result escapes what it must, and parsing that text again gives
+    /// the same pairs.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, UserData};
+    ///
+    /// let data = UserData::parse("[subject|Call ($transaction_id$)][Description|$notes$]")?;
+    /// let ctx = CallContext {
+    ///     transaction_id: "T-9".into(),
+    ///     notes: "said ][ctl_action|create]".into(),
+    ///     ..Default::default()
+    /// };
+    /// let expanded = data.expand(&ctx);
+    /// assert_eq!(expanded.get("subject"), Some("Call (T-9)"));
+    /// assert_eq!(expanded.get("Description"), Some("said ][ctl_action|create]"));
+    /// let text = expanded.to_string();
+    /// assert_eq!(UserData::parse(&text)?, expanded);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn expand(&self, ctx: &CallContext) -> UserData<'static> {
+        self.expand_with(&mut TokenValues::new(ctx))
+    }
+
+    /// [`expand`](UserData::expand), taking token values from `values`
+    /// (shared with other expansions for the same call).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, TokenValues, UserData};
+    ///
+    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut values = TokenValues::new(&ctx);
+    /// let data = UserData::parse("[from|$caller_id$]")?.expand_with(&mut values);
+    /// assert_eq!(data.get("from"), Some("42"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn expand_with(&self, values: &mut TokenValues<'_>) -> UserData<'static> {
+        UserData {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|p| Pair {
+                    name: Cow::Owned(p.name.as_ref().to_owned()),
+                    value: Cow::Owned(expand_values(&p.value, values).into_owned()),
+                    span: p.span.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens_at(input: &str) -> Vec<(usize, usize, Token)> {
+        let mut found = Vec::new();
+        scan(input, |l, o, t| found.push((l, o, t)));
+        found
+    }
+
+    #[test]
+    fn scan_positions() {
+        assert_eq!(tokens_at("ab$notes$cd"), [(0, 2, Token::Notes)]);
+        assert_eq!(tokens_at("$foo$notes$"), [(0, 4, Token::Notes)]);
+        assert_eq!(
+            tokens_at("$$notes$$equal$"),
+            [(0, 1, Token::Notes), (8, 8, Token::Equal)]
+        );
+        assert_eq!(tokens_at("$notes"), []);
+        assert_eq!(tokens_at("$$"), []);
+        assert_eq!(tokens_at("é$notes$é"), [(0, 2, Token::Notes)]);
+    }
+
+    #[test]
+    fn compile_skips_empty_literals() {
+        let t = Template::compile("$notes$$notes$");
+        assert_eq!(
+            t.segments,
+            [Segment::Token(Token::Notes), Segment::Token(Token::Notes)]
+        );
+        assert_eq!(t.literal_len, 0);
+        assert!(Template::compile("").segments.is_empty());
+    }
+}
