@@ -49,7 +49,11 @@ pub fn userdata(data: &[u8]) {
     let text = lenient.to_string();
     let back = UserData::parse(&text).expect("the canonical form parses");
     assert_eq!(back, lenient, "Display then parse changed the pairs");
-    assert_eq!(back.to_string(), text, "the canonical form is not a fixed point");
+    assert_eq!(
+        back.to_string(),
+        text,
+        "the canonical form is not a fixed point"
+    );
     let (system, _) = SystemData::from_userdata_lenient(&lenient);
     assert_eq!(system, lenient.system());
 }

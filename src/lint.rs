@@ -8,6 +8,8 @@
 //! Token lints follow the expander's own scan: a `$` that the expander keeps
 //! as literal text is looked at; one that opens a token is not.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::request::ClickToDialRequest;
@@ -97,7 +99,11 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = self.userdata.as_ref().map(UserData::lint).unwrap_or_default();
+        let mut lints = self
+            .userdata
+            .as_ref()
+            .map(UserData::lint)
+            .unwrap_or_default();
         if let Some(ext) = &self.ext_transaction_data {
             for (name, value) in ext.data().iter() {
                 merge_field(&mut lints, "extTransactionData", name, value);
@@ -158,7 +164,11 @@ fn identifier(text: &str) -> &str {
 /// Unterminated and unknown tokens in one value, along the expander's scan.
 fn tokens(lints: &mut Vec<Lint>, name: &str, value: &str) {
     let mut at = 0;
-    while let Some(i) = value.get(at..).and_then(|rest| rest.find('$')).map(|i| at + i) {
+    while let Some(i) = value
+        .get(at..)
+        .and_then(|rest| rest.find('$'))
+        .map(|i| at + i)
+    {
         let after = value.get(i + 1..).unwrap_or_default();
         let word = identifier(after);
         let closed = after.as_bytes().get(word.len()) == Some(&b'$');
@@ -187,7 +197,12 @@ fn tokens(lints: &mut Vec<Lint>, name: &str, value: &str) {
             let hint = Token::ALL
                 .iter()
                 .find(|t| t.name().eq_ignore_ascii_case(word))
-                .map(|t| format!("; did you mean `${}$`? (token names are case-sensitive)", t.name()))
+                .map(|t| {
+                    format!(
+                        "; did you mean `${}$`? (token names are case-sensitive)",
+                        t.name()
+                    )
+                })
                 .unwrap_or_else(|| "; it stays literal text".to_owned());
             push(
                 lints,
@@ -222,26 +237,28 @@ fn merge_field(lints: &mut Vec<Lint>, what: &str, name: &str, value: &str) {
 }
 
 /// Names given more than once: exactly for user data, in any case for
-/// system data (which is matched in any case).
+/// system data (which is matched in any case). One lint per name, in order of
+/// first appearance; linear in the number of pairs.
 fn duplicates(lints: &mut Vec<Lint>, data: &UserData<'_>) {
-    let names: Vec<&str> = data.iter().map(|(n, _)| n).collect();
-    for (i, name) in names.iter().enumerate() {
-        let same = |other: &&str| {
-            if is_system_name(name) {
-                other.eq_ignore_ascii_case(name)
-            } else {
-                other == name
-            }
+    let mut counts: HashMap<Cow<'_, str>, (usize, &str, usize)> = HashMap::new();
+    for (i, (name, _)) in data.iter().enumerate() {
+        let key = if is_system_name(name) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
         };
-        let earlier = names.get(..i).unwrap_or_default();
-        let count = names.iter().filter(|n| same(n)).count();
-        if count > 1 && !earlier.iter().any(|n| same(n)) {
-            push(
-                lints,
-                LintKind::DuplicateName,
-                format!("`{name}` is given {count} times; only the last one counts, so remove the others"),
-            );
-        }
+        counts.entry(key).or_insert((i, name, 0)).2 += 1;
+    }
+    let mut repeated: Vec<_> = counts.into_values().filter(|(_, _, n)| *n > 1).collect();
+    repeated.sort_unstable();
+    for (_, name, count) in repeated {
+        push(
+            lints,
+            LintKind::DuplicateName,
+            format!(
+                "`{name}` is given {count} times; only the last one counts, so remove the others"
+            ),
+        );
     }
 }
 
@@ -388,6 +405,9 @@ mod tests {
             redact_userinfo("http://u:secret@example.com/cb?x=1"),
             "http://example.com/cb?x=1"
         );
-        assert_eq!(redact_userinfo("http://example.com/a@b"), "http://example.com/a@b");
+        assert_eq!(
+            redact_userinfo("http://example.com/a@b"),
+            "http://example.com/a@b"
+        );
     }
 }
