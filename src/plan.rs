@@ -1,0 +1,309 @@
+//! The action plan: what the contact center must do for one call, read from
+//! the system data, and the result code rules once it is done.
+//!
+//! A click-to-dial call can ask for three independent things (the vendor
+//! text: "This option is independent of the ctl_action specified", "The
+//! callback action is independent with other action"):
+//!
+//! - **create** a CRM record: only for `ctl_action=create` with
+//!   `ctl_intType=sfdc`. An action without an integration type, or an
+//!   action or type the contact center does not support, is ignored
+//!   (result code `IGNORE`); [`ActionPlan::ignored`] says why.
+//! - **launch the screenpop** when `ctl_launchopt` is true, read-only or for
+//!   editing (`ctl_launchext=edit`), with `ctl_parentid` and
+//!   `ctl_recordname`.
+//! - **post a callback** to `ctl_callbackUrl`, once its tokens are expanded
+//!   and the URL passes [`check_callback_url`].
+//!
+//! The result code rules ([`ActionPlan::finish`]): no create planned:
+//! `IGNORE`; create done: `SUCCESS`, with `ctl_newRecordId` appended to the
+//! data (replacing any the tenant passed); create failed, or planned but not
+//! run: `FAIL` with the error string.
+
+use url::Url;
+
+use crate::callback::{Callback, ResultCode};
+use crate::callback_url::{check_callback_url, CallbackPolicy};
+use crate::context::CallContext;
+use crate::error::RequestError;
+use crate::sfdc::SfdcCreate;
+use crate::system::{Action, Integration, LaunchMode, SystemData};
+use crate::template::expand;
+use crate::userdata::UserData;
+
+/// The record to create in the CRM.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{ActionPlan, Integration, UserData};
+/// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
+/// let create = ActionPlan::new(&data).create.unwrap();
+/// assert_eq!(create.integration, Integration::Sfdc);
+/// assert_eq!(create.object_type.as_deref(), Some("Task"));
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CreateRecord {
+    /// The integration to create it with (today always [`Integration::Sfdc`]).
+    pub integration: Integration,
+    /// The object type (`ObjectType` in user data); `None` when missing, in
+    /// which case the create can only fail.
+    pub object_type: Option<String>,
+}
+
+/// How the screenpop is launched.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{ActionPlan, LaunchMode, UserData};
+/// let data = UserData::parse("[ctl_launchopt|true][ctl_parentid|001A][ctl_recordname|Acme]")?;
+/// let pop = ActionPlan::new(&data).screenpop.unwrap();
+/// assert_eq!(pop.mode, LaunchMode::ReadOnly);
+/// assert_eq!(pop.parent_id.as_deref(), Some("001A"));
+/// assert_eq!(pop.record_name.as_deref(), Some("Acme"));
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ScreenpopLaunch {
+    /// Read-only, or for editing (`ctl_launchext=edit`).
+    pub mode: LaunchMode,
+    /// `ctl_parentid`: the record to return to.
+    pub parent_id: Option<String>,
+    /// `ctl_recordname`: the window or tab name.
+    pub record_name: Option<String>,
+}
+
+/// How the create action went, as the contact center reports it to
+/// [`ActionPlan::finish`].
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::CreateOutcome;
+/// let done = CreateOutcome::Created("00T5e00000AbCdE".into());
+/// assert_ne!(done, CreateOutcome::NotRun);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CreateOutcome {
+    /// No create was attempted.
+    NotRun,
+    /// The record was created, with this id.
+    Created(String),
+    /// The create failed, with this error message.
+    Failed(String),
+}
+
+/// What the contact center must do for one call.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{ActionPlan, CreateOutcome, LaunchMode, ResultCode, UserData};
+///
+/// let data = UserData::parse(
+///     "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][subject|hi]\
+///      [ctl_launchopt|true][ctl_launchext|edit][ctl_callbackUrl|https://crm.example/cb]",
+/// )?;
+/// let plan = ActionPlan::new(&data);
+/// assert!(plan.create.is_some());
+/// assert_eq!(plan.screenpop.as_ref().unwrap().mode, LaunchMode::Edit);
+/// assert_eq!(plan.callback_url.as_deref(), Some("https://crm.example/cb"));
+///
+/// let done = plan.finish(data, CreateOutcome::Created("00T1".into()));
+/// assert_eq!(done.result_code, ResultCode::Success);
+/// assert_eq!(done.new_record_id(), Some("00T1"));
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ActionPlan {
+    /// The record to create, if the data asks for a supported create.
+    pub create: Option<CreateRecord>,
+    /// Why an action in the data will not run (`None` when there is no
+    /// action, or it runs).
+    pub ignored: Option<String>,
+    /// The screenpop launch, if `ctl_launchopt` is true.
+    pub screenpop: Option<ScreenpopLaunch>,
+    /// `ctl_callbackUrl` as written (tokens not yet expanded), if given and
+    /// not empty.
+    pub callback_url: Option<String>,
+}
+
+impl ActionPlan {
+    /// The plan for a `ctl_userdata`, read leniently (as
+    /// [`UserData::system`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, UserData};
+    /// let plan = ActionPlan::new(&UserData::parse("[ctl_action|create]")?);
+    /// assert!(plan.create.is_none());
+    /// assert_eq!(plan.ignored.as_deref(), Some("ctl_action without ctl_intType"));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn new(data: &UserData<'_>) -> ActionPlan {
+        let object_type = data
+            .get("ObjectType")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        Self::from_system(&data.system(), object_type)
+    }
+
+    /// The plan for system data already read, with the `ObjectType` user
+    /// field.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{Action, ActionPlan, Integration, SystemData};
+    /// let system = SystemData {
+    ///     action: Some(Action::Other("delete".into())),
+    ///     integration: Some(Integration::Sfdc),
+    ///     ..Default::default()
+    /// };
+    /// let plan = ActionPlan::from_system(&system, None);
+    /// assert_eq!(plan.ignored.as_deref(), Some("ctl_action `delete` is not supported"));
+    /// ```
+    pub fn from_system(system: &SystemData, object_type: Option<String>) -> ActionPlan {
+        let (create, ignored) = match (&system.action, &system.integration) {
+            (None, _) => (None, None),
+            (Some(_), None) => (None, Some("ctl_action without ctl_intType".to_owned())),
+            (Some(Action::Create), Some(Integration::Sfdc)) => (
+                Some(CreateRecord {
+                    integration: Integration::Sfdc,
+                    object_type,
+                }),
+                None,
+            ),
+            (Some(Action::Other(action)), _) => (
+                None,
+                Some(format!("ctl_action `{action}` is not supported")),
+            ),
+            (Some(_), Some(Integration::Other(kind))) => {
+                (None, Some(format!("ctl_intType `{kind}` is not supported")))
+            }
+        };
+        let screenpop = system.launch.then(|| ScreenpopLaunch {
+            mode: system.launch_mode,
+            parent_id: system.parent_id.clone(),
+            record_name: system.record_name.clone(),
+        });
+        let callback_url = system.callback_url.clone().filter(|u| !u.trim().is_empty());
+        ActionPlan {
+            create,
+            ignored,
+            screenpop,
+            callback_url,
+        }
+    }
+
+    /// Whether the plan asks for nothing at all.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, UserData};
+    /// assert!(ActionPlan::new(&UserData::parse("[subject|hi]")?).is_empty());
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.create.is_none() && self.screenpop.is_none() && self.callback_url.is_none()
+    }
+
+    /// The Salesforce create request for the *expanded* data, if the plan
+    /// creates a record and the data names its object type.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, CallContext, UserData};
+    /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][s|$equal$]")?;
+    /// let plan = ActionPlan::new(&data);
+    /// let create = plan.sfdc_create(&data.expand(&CallContext::default())).unwrap();
+    /// assert_eq!(create.to_json(), r#"{"s":"="}"#);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn sfdc_create(&self, expanded: &UserData<'_>) -> Option<SfdcCreate> {
+        self.create.as_ref()?;
+        SfdcCreate::from_userdata(expanded)
+    }
+
+    /// The callback URL with its tokens expanded, checked against `policy`;
+    /// `None` when the plan has no callback.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, CallContext, CallbackPolicy, UserData};
+    /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example/cb?t=$transaction_id$]")?;
+    /// let ctx = CallContext { transaction_id: "T42".into(), ..Default::default() };
+    /// let url = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
+    /// assert_eq!(url.unwrap().as_str(), "https://crm.example/cb?t=T42");
+    ///
+    /// let data = UserData::parse("[ctl_callbackUrl|http://127.0.0.1/cb]")?;
+    /// let refused = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
+    /// assert!(refused.is_err());
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn callback(
+        &self,
+        ctx: &CallContext,
+        policy: &CallbackPolicy,
+    ) -> Option<Result<Url, RequestError>> {
+        let url = self.callback_url.as_deref()?;
+        Some(check_callback_url(&expand(url, ctx), policy))
+    }
+
+    /// The result code for an outcome, by the rules above.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, CreateOutcome, ResultCode, UserData};
+    /// let plan = ActionPlan::new(&UserData::parse("[ctl_launchopt|true]")?);
+    /// assert_eq!(plan.result_code(&CreateOutcome::NotRun), ResultCode::Ignore);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn result_code(&self, outcome: &CreateOutcome) -> ResultCode {
+        match (&self.create, outcome) {
+            (None, _) => ResultCode::Ignore,
+            (Some(_), CreateOutcome::Created(_)) => ResultCode::Success,
+            (Some(_), _) => ResultCode::Fail,
+        }
+    }
+
+    /// The finished call's data: the expanded `ctl_userdata`, with
+    /// `ctl_newRecordId` appended after a successful create, the result code
+    /// and the error string. This is the callback body, and its
+    /// `ctl_userdata` is what the screenpop posts as `CtlUserData`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ActionPlan, CreateOutcome, ResultCode, UserData};
+    /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
+    /// let plan = ActionPlan::new(&data);
+    /// let failed = plan.finish(data.clone(), CreateOutcome::Failed("INVALID_FIELD".into()));
+    /// assert_eq!((failed.result_code, failed.error_string.as_str()), (ResultCode::Fail, "INVALID_FIELD"));
+    /// let not_run = plan.finish(data, CreateOutcome::NotRun);
+    /// assert_eq!(not_run.error_string, "the create action was not run");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn finish(&self, expanded: UserData<'_>, outcome: CreateOutcome) -> Callback {
+        if self.create.is_none() {
+            return Callback::ignore(expanded);
+        }
+        match outcome {
+            CreateOutcome::Created(id) => Callback::success(expanded, id),
+            CreateOutcome::Failed(error) => Callback::fail(expanded, error),
+            CreateOutcome::NotRun => Callback::fail(expanded, "the create action was not run"),
+        }
+    }
+}
