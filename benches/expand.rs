@@ -31,10 +31,11 @@ fn crate_templates(templates: &[Template], ctx: &CallContext) -> Vec<String> {
         .collect()
 }
 
-/// Every value's compiled template expanded into one `String`, back to back.
-fn crate_templates_concat(templates: &[Template], ctx: &CallContext) -> String {
+/// Every value's compiled template expanded into one `String`, back to back,
+/// pre-sized to `capacity` (the copy limit's size: both rows allocate once).
+fn crate_templates_concat(templates: &[Template], ctx: &CallContext, capacity: usize) -> String {
     let mut values = TokenValues::new(ctx);
-    let mut out = String::new();
+    let mut out = String::with_capacity(capacity);
     for t in templates {
         t.expand_with(&mut values, &mut out);
     }
@@ -67,7 +68,10 @@ fn workloads(c: &mut Criterion) {
         let concat: String = expected.concat();
         assert_ne!(expected, values, "{name} has tokens");
         assert_eq!(crate_templates(&templates, &ctx), expected);
-        assert_eq!(crate_templates_concat(&templates, &ctx), concat);
+        assert_eq!(
+            crate_templates_concat(&templates, &ctx, concat.len()),
+            concat
+        );
         let via_data: Vec<String> = data
             .expand(&ctx)
             .iter()
@@ -90,7 +94,9 @@ fn workloads(c: &mut Criterion) {
         );
         report_allocs(
             &format!("expand/{name}/template_concat"),
-            count_allocs(100, || crate_templates_concat(&templates, &ctx)),
+            count_allocs(100, || {
+                crate_templates_concat(&templates, &ctx, concat.len())
+            }),
         );
         report_allocs(
             &format!("expand/{name}/UserData::expand"),
@@ -115,7 +121,7 @@ fn workloads(c: &mut Criterion) {
             b.iter(|| crate_templates(black_box(&templates), &ctx))
         });
         g.bench_function("template_concat", |b| {
-            b.iter(|| crate_templates_concat(black_box(&templates), &ctx))
+            b.iter(|| crate_templates_concat(black_box(&templates), &ctx, concat.len()))
         });
         g.bench_function("UserData::expand", |b| {
             b.iter(|| black_box(&data).expand(&ctx))

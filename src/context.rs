@@ -273,6 +273,17 @@ impl Ascii {
         }
     }
 
+    /// Appends `bytes` with one bounds check (dropped whole if they do not
+    /// fit, which the bounds above make unreachable).
+    #[inline]
+    fn push_slice(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        if let Some(slots) = self.bytes.get_mut(self.len..end) {
+            slots.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+
     #[inline]
     fn get(&self, start: usize, end: usize) -> &str {
         self.bytes
@@ -284,7 +295,7 @@ impl Ascii {
 
 impl fmt::Write for Ascii {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        s.bytes().for_each(|b| self.push(b));
+        self.push_slice(s.as_bytes());
         Ok(())
     }
 }
@@ -356,16 +367,16 @@ impl<'c> TokenValues<'c> {
     #[inline]
     pub(crate) fn fill(&mut self, token: Token) {
         let filled = match token {
+            _ if is_direct(token) => true,
             Token::TransactionCodes => self.codes.is_some(),
             _ => self
                 .spans
                 .get(token.index())
                 .is_none_or(|span| span.is_some()),
         };
-        if filled || direct_value(self.ctx, token).is_some() {
-            return;
+        if !filled {
+            self.format(token);
         }
-        self.format(token);
     }
 
     /// The value of `token` as filled so far: a token not yet
@@ -381,6 +392,21 @@ impl<'c> TokenValues<'c> {
         match self.spans.get(token.index()) {
             Some(Some((start, end))) => self.fixed.get(usize::from(*start), usize::from(*end)),
             _ => "",
+        }
+    }
+
+    /// `peek(token).len()`, without reading the text.
+    #[inline]
+    pub(crate) fn peek_len(&self, token: Token) -> usize {
+        if let Some(direct) = direct_value(self.ctx, token) {
+            return direct.len();
+        }
+        if token == Token::TransactionCodes {
+            return self.codes.as_deref().map_or(0, str::len);
+        }
+        match self.spans.get(token.index()) {
+            Some(Some((start, end))) => usize::from(end.saturating_sub(*start)),
+            _ => 0,
         }
     }
 
@@ -482,6 +508,23 @@ impl<'c> TokenValues<'c> {
     }
 }
 
+/// Whether `token` is read straight from the context (or is a constant), so
+/// that [`direct_value`] is `Some`.
+#[inline]
+fn is_direct(token: Token) -> bool {
+    matches!(
+        token,
+        Token::CallerId
+            | Token::TransactionId
+            | Token::InteractionGuid
+            | Token::Notes
+            | Token::Equal
+            | Token::LastTclListName
+            | Token::LastTclCodeDesc
+            | Token::LastTclCodeShort
+    )
+}
+
 /// The value of a token that is a field of the context (or a constant), or
 /// `None` for a token that must be formatted.
 #[inline]
@@ -551,27 +594,26 @@ fn push_year(out: &mut Ascii, year: i32) {
 /// Two digits, zero-padded (`n` below 100).
 #[inline]
 fn push_two(out: &mut Ascii, n: u32) {
-    out.push(b'0' + ((n / 10) % 10) as u8);
-    out.push(b'0' + (n % 10) as u8);
+    out.push_slice(&[b'0' + ((n / 10) % 10) as u8, b'0' + (n % 10) as u8]);
 }
 
 /// `n` in decimal, zero-padded to at least `width` digits (at most 20).
+/// The digits are written right to left into a local buffer and copied in
+/// one piece.
+#[inline]
 fn push_u64(out: &mut Ascii, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
-    let mut len = 0;
-    while n > 0 || len == 0 {
-        if let Some(d) = digits.get_mut(len) {
-            *d = b'0' + (n % 10) as u8;
-        }
+    let mut start = digits.len();
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
         n /= 10;
-        len += 1;
+        start -= 1;
+        if n == 0 {
+            break;
+        }
     }
-    for _ in len..width.min(20) {
-        out.push(b'0');
-    }
-    for d in digits.iter().take(len).rev() {
-        out.push(*d);
-    }
+    let start = start.min(digits.len().saturating_sub(width.min(20)));
+    out.push_slice(digits.get(start..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -582,6 +624,23 @@ mod tests {
         Ascii {
             bytes: [0; FIXED_CAP],
             len: 0,
+        }
+    }
+
+    #[test]
+    fn direct_tokens_and_lengths_agree() {
+        let ctx = CallContext {
+            caller_id: "42".into(),
+            answered_at: Some(DateTime::<Utc>::MIN_UTC),
+            hangup_at: Some(DateTime::<Utc>::MAX_UTC),
+            transaction_codes: vec![TransactionCode::default()],
+            ..Default::default()
+        };
+        let mut values = TokenValues::new(&ctx);
+        for t in Token::ALL {
+            assert_eq!(is_direct(t), direct_value(&ctx, t).is_some(), "{t:?}");
+            values.fill(t);
+            assert_eq!(values.peek_len(t), values.peek(t).len(), "{t:?}");
         }
     }
 

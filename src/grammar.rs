@@ -22,7 +22,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use nom::bytes::complete::take_while;
 use nom::character::complete::char;
 use nom::{IResult, Parser};
 
@@ -37,6 +36,10 @@ pub(crate) struct RawPair<'a> {
     pub(crate) start: usize,
     /// Byte offset just past the pair's `]`.
     pub(crate) end: usize,
+    /// Whether the name holds a `%` (and so may hold an escape).
+    pub(crate) name_has_percent: bool,
+    /// Whether the value holds a `%`.
+    pub(crate) value_has_percent: bool,
 }
 
 /// nom's error type for this grammar: the kind, and where it happened as the
@@ -72,44 +75,87 @@ fn fail<'a, T>(kind: ParseErrorKind, at: &'a str) -> Res<'a, T> {
     }))
 }
 
-/// ASCII white space between pairs.
+/// ASCII white space between pairs (a byte loop: white space between pairs
+/// is short, and every byte of it is ASCII).
+#[inline]
 fn ws(input: &str) -> Res<'_, &str> {
-    take_while(|c: char| c.is_ascii_whitespace()).parse(input)
+    let n = input
+        .bytes()
+        .take_while(|b| b.is_ascii_whitespace())
+        .count();
+    // `n` bytes of ASCII: a character boundary.
+    let (space, rest) = input.split_at_checked(n).unwrap_or((input, ""));
+    Ok((rest, space))
 }
 
-/// The name, up to (not including) its `|`. `open` is the input at the
-/// pair's `[`, for the error offsets.
-fn name<'a>(input: &'a str, open: &'a str) -> Res<'a, &'a str> {
-    match memchr::memchr2(b'|', b']', input.as_bytes()) {
-        None => fail(ParseErrorKind::UnterminatedPair, open),
-        Some(0) if input.as_bytes().first() == Some(&b'|') => {
+/// Where the first of `a` or `b` is in `bytes`, and whether a `%` comes
+/// before it: one `memchr3` pass, then `memchr2` from a `%` on (the text
+/// then needs decoding, so the scan's cost no longer matters as much).
+#[inline]
+fn find_marking_percent(bytes: &[u8], a: u8, b: u8) -> (Option<usize>, bool) {
+    match memchr::memchr3(a, b, b'%', bytes) {
+        Some(i) if bytes.get(i) == Some(&b'%') => {
+            let after = i + 1;
+            let rest = bytes.get(after..).unwrap_or_default();
+            (memchr::memchr2(a, b, rest).map(|j| after + j), true)
+        }
+        found => (found, false),
+    }
+}
+
+/// Where the first `a` is in `bytes`, and whether a `%` comes before it.
+#[inline]
+fn find_one_marking_percent(bytes: &[u8], a: u8) -> (Option<usize>, bool) {
+    match memchr::memchr2(a, b'%', bytes) {
+        Some(i) if bytes.get(i) == Some(&b'%') => {
+            let after = i + 1;
+            let rest = bytes.get(after..).unwrap_or_default();
+            (memchr::memchr(a, rest).map(|j| after + j), true)
+        }
+        found => (found, false),
+    }
+}
+
+/// The name, up to (not including) its `|`, and whether it holds a `%`.
+/// `open` is the input at the pair's `[`, for the error offsets.
+#[inline]
+fn name<'a>(input: &'a str, open: &'a str) -> Res<'a, Text<'a>> {
+    match find_marking_percent(input.as_bytes(), b'|', b']') {
+        (None, _) => fail(ParseErrorKind::UnterminatedPair, open),
+        (Some(0), _) if input.as_bytes().first() == Some(&b'|') => {
             fail(ParseErrorKind::EmptyName, input)
         }
-        Some(i) => {
-            let (name, rest) = input.split_at(i);
+        (Some(i), percent) => {
+            let (name, rest) = input.split_at_checked(i).unwrap_or((input, ""));
             if rest.as_bytes().first() == Some(&b']') {
                 fail(ParseErrorKind::MissingSeparator, rest)
             } else {
-                Ok((rest, name))
+                Ok((rest, (name, percent)))
             }
         }
     }
 }
 
-/// The value, up to (not including) its `]`.
-fn value<'a>(input: &'a str, open: &'a str) -> Res<'a, &'a str> {
-    match memchr::memchr(b']', input.as_bytes()) {
-        None => fail(ParseErrorKind::UnterminatedPair, open),
-        Some(i) => {
-            let (value, rest) = input.split_at(i);
-            Ok((rest, value))
+/// The value, up to (not including) its `]`, and whether it holds a `%`.
+#[inline]
+fn value<'a>(input: &'a str, open: &'a str) -> Res<'a, Text<'a>> {
+    match find_one_marking_percent(input.as_bytes(), b']') {
+        (None, _) => fail(ParseErrorKind::UnterminatedPair, open),
+        (Some(i), percent) => {
+            let (value, rest) = input.split_at_checked(i).unwrap_or((input, ""));
+            Ok((rest, (value, percent)))
         }
     }
 }
 
-/// One `[name|value]`. Anything wrong after the `[` is a failure (nom's
-/// `cut`): the pair has begun, so no other branch could take it.
-fn pair(input: &str) -> Res<'_, (&str, &str)> {
+/// A name or value, and whether it holds a `%`.
+type Text<'a> = (&'a str, bool);
+
+/// One `[name|value]`, with whether the name and the value hold a `%`.
+/// Anything wrong after the `[` is a failure (nom's `cut`): the pair has
+/// begun, so no other branch could take it.
+#[inline]
+fn pair(input: &str) -> Res<'_, (Text<'_>, Text<'_>)> {
     let (rest, _) = char('[').parse(input)?;
     let (rest, name) = name(rest, input)?;
     let (rest, _) = char('|').parse(rest)?;
@@ -156,12 +202,14 @@ pub(crate) fn parse_pairs<'a>(
         }
         let start = total - rest.len();
         match pair(rest) {
-            Ok((r, (name, value))) => {
+            Ok((r, ((name, name_has_percent), (value, value_has_percent)))) => {
                 on_pair(RawPair {
                     name,
                     value,
                     start,
                     end: total - r.len(),
+                    name_has_percent,
+                    value_has_percent,
                 });
                 rest = r;
             }

@@ -37,25 +37,42 @@ use crate::userdata::{Pair, UserData};
 /// `on_token(literal_start, open, token)`: the literal text before the token
 /// is `input[literal_start..open]`, and the token `$name$` starts at `open`.
 /// Returns where the trailing literal text starts.
+///
+/// An opening `$` is found with `memchr`; its closing `$` can only be in the
+/// next `MAX_NAME_LEN + 1` bytes, so that short window is searched inline.
+/// A `$` found there that does not close a token opens the next candidate,
+/// and a window with no `$` sends the search back to `memchr`. Every byte is
+/// looked at a bounded number of times, and a run of `$` signs costs no
+/// `memchr` call per sign.
 #[inline]
 fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
     let bytes = input.as_bytes();
     let mut literal_start = 0;
-    // The last `$` that may still open a token.
-    let mut open: Option<usize> = None;
-    for pos in memchr::memchr_iter(b'$', bytes) {
-        if let Some(o) = open {
-            let name_len = pos - o - 1;
-            if (1..=Token::MAX_NAME_LEN).contains(&name_len) {
-                if let Some(token) = bytes.get(o + 1..pos).and_then(Token::from_name_bytes) {
-                    on_token(literal_start, o, token);
-                    literal_start = pos + 1;
-                    open = None;
-                    continue;
-                }
+    let mut from = 0;
+    while let Some(found) = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr(b'$', rest))
+    {
+        let mut open = from + found;
+        loop {
+            let window_end = (open + 2 + Token::MAX_NAME_LEN).min(bytes.len());
+            let window = bytes.get(open + 1..window_end).unwrap_or_default();
+            let Some(len) = window.iter().position(|&b| b == b'$') else {
+                // No `$` close enough: nothing before `window_end` can close
+                // a token opened at or after `open`.
+                from = window_end;
+                break;
+            };
+            let close = open + 1 + len;
+            if let Some(token) = window.get(..len).and_then(Token::from_name_bytes) {
+                on_token(literal_start, open, token);
+                literal_start = close + 1;
+                from = close + 1;
+                break;
             }
+            // Not a token: this `$` may open one.
+            open = close;
         }
-        open = Some(pos);
     }
     literal_start
 }
@@ -84,7 +101,33 @@ fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
 /// assert!(matches!(expand("no tokens, $5", &ctx), Cow::Borrowed(_)));
 /// ```
 pub fn expand<'s>(input: &'s str, ctx: &CallContext) -> Cow<'s, str> {
-    expand_values(input, &mut TokenValues::new(ctx))
+    // The token cache is built at the first token: a value without one costs
+    // only the scan.
+    let mut values: Option<TokenValues<'_>> = None;
+    let mut out: Option<String> = None;
+    let tail = scan(input, |literal_start, open, token| {
+        let out = out.get_or_insert_with(|| String::with_capacity(input.len() + 32));
+        out.push_str(input.get(literal_start..open).unwrap_or(""));
+        out.push_str(
+            values
+                .get_or_insert_with(|| TokenValues::new(ctx))
+                .get(token),
+        );
+    });
+    finish(input, out, tail)
+}
+
+/// The expanded text: `input` itself when no token was found, else `out`
+/// and the literal text after the last token.
+#[inline]
+fn finish(input: &str, out: Option<String>, tail: usize) -> Cow<'_, str> {
+    match out {
+        None => Cow::Borrowed(input),
+        Some(mut out) => {
+            out.push_str(input.get(tail..).unwrap_or(""));
+            Cow::Owned(out)
+        }
+    }
 }
 
 /// [`expand`] with a shared value cache.
@@ -95,13 +138,7 @@ pub(crate) fn expand_values<'s>(input: &'s str, values: &mut TokenValues<'_>) ->
         out.push_str(input.get(literal_start..open).unwrap_or(""));
         out.push_str(values.get(token));
     });
-    match out {
-        None => Cow::Borrowed(input),
-        Some(mut out) => {
-            out.push_str(input.get(tail..).unwrap_or(""));
-            Cow::Owned(out)
-        }
-    }
+    finish(input, out, tail)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +293,7 @@ impl Template {
         for segment in &self.segments {
             if let Segment::Token(token) = segment {
                 values.fill(*token);
-                len += values.peek(*token).len();
+                len += values.peek_len(*token);
             }
         }
         out.reserve(len);

@@ -111,7 +111,7 @@ impl<'a> UserData<'a> {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn parse(input: &'a str) -> Result<Self, ParseError> {
-        let mut data = UserData::new();
+        let mut data = UserData::with_capacity_for(input);
         grammar::parse_pairs(input, |raw| data.push_raw(raw), None)?;
         Ok(data)
     }
@@ -135,7 +135,7 @@ impl<'a> UserData<'a> {
     /// assert_eq!(spans, [6..12, 12..17, 17..21, 26..28]);
     /// ```
     pub fn parse_lenient(input: &'a str) -> (Self, Vec<Diagnostic>) {
-        let mut data = UserData::new();
+        let mut data = UserData::with_capacity_for(input);
         let mut diagnostics = Vec::new();
         // With diagnostics to fill, the parse records errors instead of
         // returning them.
@@ -143,10 +143,27 @@ impl<'a> UserData<'a> {
         (data, diagnostics)
     }
 
+    /// Room for the pairs of `input`, reserved once: a pair of real data
+    /// takes 32 bytes or more of text, so the list rarely grows (up to 4,096
+    /// pairs reserved; past that it grows as usual).
+    fn with_capacity_for(input: &str) -> Self {
+        UserData {
+            pairs: Vec::with_capacity((input.len() / 32).min(4096)),
+        }
+    }
+
     fn push_raw(&mut self, raw: grammar::RawPair<'a>) {
+        // Text without a `%` holds no escape: no second look at it.
+        let decode = |text: &'a str, has_percent: bool| {
+            if has_percent {
+                grammar::decode(text)
+            } else {
+                Cow::Borrowed(text)
+            }
+        };
         self.pairs.push(Pair {
-            name: grammar::decode(raw.name),
-            value: grammar::decode(raw.value),
+            name: decode(raw.name, raw.name_has_percent),
+            value: decode(raw.value, raw.value_has_percent),
             span: Some(raw.start..raw.end),
         });
     }
