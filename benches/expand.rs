@@ -42,6 +42,24 @@ fn crate_templates_concat(templates: &[Template], ctx: &CallContext, capacity: u
     out
 }
 
+/// Aho-Corasick writing every value into one pre-sized `String`
+/// (`replace_all_with`), to compare with `crate_templates_concat`.
+fn aho_corasick_concat(
+    ac: &aho_corasick::AhoCorasick,
+    with: &[&str],
+    values: &[&str],
+    capacity: usize,
+) -> String {
+    let mut out = String::with_capacity(capacity);
+    for v in values {
+        ac.replace_all_with(v, &mut out, |m, _, dst| {
+            dst.push_str(with[m.pattern().as_usize()]);
+            true
+        });
+    }
+    out
+}
+
 /// The copy limit: a pre-sized `String` and one `push_str` of the output.
 fn copy_limit(expected: &str) -> String {
     let mut out = String::with_capacity(expected.len());
@@ -83,6 +101,20 @@ fn workloads(c: &mut Criterion) {
         let aho: Vec<String> = values.iter().map(|v| ac.replace_all(v, &with)).collect();
         assert_eq!(aho, expected, "aho-corasick on {name}");
         assert_eq!(copy_limit(&concat), concat);
+        assert_eq!(
+            aho_corasick_concat(&ac, &with, &values, concat.len()),
+            concat
+        );
+        // Render only: a token cache filled once, outside the loop.
+        let mut warm = TokenValues::new(&ctx);
+        let render = |warm: &mut TokenValues<'_>| {
+            let mut out = String::with_capacity(concat.len());
+            for t in &templates {
+                t.expand_with(warm, &mut out);
+            }
+            out
+        };
+        assert_eq!(render(&mut warm), concat);
 
         report_allocs(
             &format!("expand/{name}/expand"),
@@ -122,6 +154,12 @@ fn workloads(c: &mut Criterion) {
         });
         g.bench_function("template_concat", |b| {
             b.iter(|| crate_templates_concat(black_box(&templates), &ctx, concat.len()))
+        });
+        g.bench_function("template_render", |b| {
+            b.iter(|| render(black_box(&mut warm)))
+        });
+        g.bench_function("aho_corasick_concat", |b| {
+            b.iter(|| aho_corasick_concat(&ac, &with, black_box(&values), concat.len()))
         });
         g.bench_function("UserData::expand", |b| {
             b.iter(|| black_box(&data).expand(&ctx))
