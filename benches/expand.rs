@@ -17,6 +17,13 @@ fn crate_expand<'s>(values: &[&'s str], ctx: &CallContext) -> Vec<Cow<'s, str>> 
     values.iter().map(|v| expand(v, ctx)).collect()
 }
 
+/// Every value expanded with one token cache for the whole data
+/// (`TokenValues::expand`): each value formatted once in all.
+fn crate_expand_shared<'s>(values: &[&'s str], ctx: &CallContext) -> Vec<Cow<'s, str>> {
+    let mut cache = TokenValues::new(ctx);
+    values.iter().map(|v| cache.expand(v)).collect()
+}
+
 /// Every value's compiled template expanded into its own `String`, one token
 /// cache for the whole data.
 fn crate_templates(templates: &[Template], ctx: &CallContext) -> Vec<String> {
@@ -86,6 +93,7 @@ fn workloads(c: &mut Criterion) {
         let concat: String = expected.concat();
         assert_ne!(expected, values, "{name} has tokens");
         assert_eq!(crate_templates(&templates, &ctx), expected);
+        assert_eq!(crate_expand_shared(&values, &ctx), expected);
         assert_eq!(
             crate_templates_concat(&templates, &ctx, concat.len()),
             concat
@@ -121,6 +129,10 @@ fn workloads(c: &mut Criterion) {
             count_allocs(100, || crate_expand(&values, &ctx)),
         );
         report_allocs(
+            &format!("expand/{name}/expand_shared"),
+            count_allocs(100, || crate_expand_shared(&values, &ctx)),
+        );
+        report_allocs(
             &format!("expand/{name}/template"),
             count_allocs(100, || crate_templates(&templates, &ctx)),
         );
@@ -148,6 +160,9 @@ fn workloads(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(bytes as u64));
         g.bench_function("expand", |b| {
             b.iter(|| crate_expand(black_box(&values), &ctx))
+        });
+        g.bench_function("expand_shared", |b| {
+            b.iter(|| crate_expand_shared(black_box(&values), &ctx))
         });
         g.bench_function("template", |b| {
             b.iter(|| crate_templates(black_box(&templates), &ctx))

@@ -222,7 +222,8 @@ pub struct TransactionCode {
 /// call with [`Template::expand_with`](crate::Template::expand_with).
 /// Values that are fields of the context (`$notes$`, …) are borrowed, never
 /// copied; the times and numbers are written into a small buffer inside the
-/// cache (no allocation), and only `$transaction_codes$` allocates.
+/// cache (no allocation), and only a `$transaction_codes$` longer than 138
+/// bytes allocates.
 ///
 /// # Example
 ///
@@ -242,22 +243,31 @@ pub struct TransactionCode {
 #[derive(Debug, Clone)]
 pub struct TokenValues<'c> {
     ctx: &'c CallContext,
-    /// The formatted times and numbers, one after the other.
+    /// The formatted times and numbers, one after the other, and
+    /// `$transaction_codes$` when it is short enough.
     fixed: Ascii,
     /// Where each formatted token's value is in `fixed`; `None` until it is
     /// formatted (and always for tokens read straight from the context).
     spans: [Option<(u8, u8)>; 20],
-    /// `$transaction_codes$`, once formatted (its length has no bound).
+    /// `$transaction_codes$`, once formatted, when it is too long for
+    /// `fixed` (its length has no bound).
     codes: Option<String>,
 }
 
 /// Room for every bounded value at once: two Unix times (at most 14 bytes
 /// each in chrono's range), two tenant times (at most 28), a duration (at
 /// most 16) and the six parts of "now" (at most 17): 117 bytes.
-const FIXED_CAP: usize = 160;
+const BOUNDED_MAX: usize = 117;
 
-/// A fixed buffer of ASCII text. Writing past its end drops the bytes (the
-/// bounds above make that unreachable); reading never panics.
+/// The buffer: the bounded values, and `$transaction_codes$` when it takes
+/// at most `FIXED_CAP - BOUNDED_MAX` bytes (the usual one or two codes), so
+/// that it costs no allocation either. At most 255, so every offset fits
+/// the spans' `u8`.
+const FIXED_CAP: usize = 255;
+
+/// A fixed buffer of text: ASCII, and the transaction codes' UTF-8 copied
+/// whole. Writing past its end drops the bytes (the bounds above make that
+/// unreachable); reading never panics.
 #[derive(Clone)]
 struct Ascii {
     bytes: [u8; FIXED_CAP],
@@ -368,7 +378,7 @@ impl<'c> TokenValues<'c> {
     pub(crate) fn fill(&mut self, token: Token) {
         let filled = match token {
             _ if is_direct(token) => true,
-            Token::TransactionCodes => self.codes.is_some(),
+            Token::TransactionCodes if self.codes.is_some() => true,
             _ => self
                 .spans
                 .get(token.index())
@@ -386,8 +396,8 @@ impl<'c> TokenValues<'c> {
         if let Some(direct) = direct_value(self.ctx, token) {
             return direct;
         }
-        if token == Token::TransactionCodes {
-            return self.codes.as_deref().unwrap_or("");
+        if let (Token::TransactionCodes, Some(codes)) = (token, &self.codes) {
+            return codes;
         }
         match self.spans.get(token.index()) {
             Some(Some((start, end))) => self.fixed.get(usize::from(*start), usize::from(*end)),
@@ -401,8 +411,8 @@ impl<'c> TokenValues<'c> {
         if let Some(direct) = direct_value(self.ctx, token) {
             return direct.len();
         }
-        if token == Token::TransactionCodes {
-            return self.codes.as_deref().map_or(0, str::len);
+        if let (Token::TransactionCodes, Some(codes)) = (token, &self.codes) {
+            return codes.len();
         }
         match self.spans.get(token.index()) {
             Some(Some((start, end))) => usize::from(end.saturating_sub(*start)),
@@ -457,10 +467,24 @@ impl<'c> TokenValues<'c> {
             }
             Token::TransactionCodes => {
                 let codes = &ctx.transaction_codes;
-                let len = codes
+                let len: usize = codes
                     .iter()
                     .map(|c| c.list_name.len() + c.short_code.len() + 2)
                     .sum();
+                // Formatted once, so the bounded values keep their room.
+                if len <= FIXED_CAP - BOUNDED_MAX {
+                    let start = self.fixed.len;
+                    for (i, code) in codes.iter().enumerate() {
+                        if i > 0 {
+                            self.fixed.push(b',');
+                        }
+                        self.fixed.push_slice(code.list_name.as_bytes());
+                        self.fixed.push(b':');
+                        self.fixed.push_slice(code.short_code.as_bytes());
+                    }
+                    self.set(token, start);
+                    return;
+                }
                 let mut out = String::with_capacity(len);
                 for (i, code) in codes.iter().enumerate() {
                     if i > 0 {
@@ -641,6 +665,47 @@ mod tests {
             assert_eq!(is_direct(t), direct_value(&ctx, t).is_some(), "{t:?}");
             values.fill(t);
             assert_eq!(values.peek_len(t), values.peek(t).len(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn transaction_codes_inline_or_allocated_read_the_same() {
+        // 138 bytes fits beside the longest bounded values; 139 does not.
+        for list_len in [1, 130, 131, 200] {
+            let ctx = CallContext {
+                now: DateTime::<Utc>::MIN_UTC,
+                answered_at: Some(DateTime::<Utc>::MIN_UTC),
+                hangup_at: Some(DateTime::<Utc>::MAX_UTC),
+                tenant_tz: chrono_tz::Pacific::Kiritimati,
+                transaction_codes: vec![
+                    TransactionCode {
+                        list_name: "é".repeat(list_len / 2) + &"L".repeat(list_len % 2),
+                        short_code: "S".into(),
+                        description: String::new(),
+                    },
+                    TransactionCode {
+                        list_name: "A".into(),
+                        short_code: "B".into(),
+                        description: String::new(),
+                    },
+                ],
+                ..Default::default()
+            };
+            let want = format!("{}:S,A:B", ctx.transaction_codes.first().unwrap().list_name);
+            // Codes first, then every bounded value, and the other way round.
+            let mut first = TokenValues::new(&ctx);
+            let mut last = TokenValues::new(&ctx);
+            assert_eq!(first.get(Token::TransactionCodes), want);
+            let fresh: Vec<String> = Token::ALL
+                .iter()
+                .map(|t| TokenValues::new(&ctx).get(*t).to_owned())
+                .collect();
+            for (t, v) in Token::ALL.iter().zip(&fresh) {
+                assert_eq!(first.get(*t), v, "{t:?}");
+                assert_eq!(last.get(*t), v, "{t:?}");
+            }
+            assert_eq!(last.get(Token::TransactionCodes), want);
+            assert_eq!(first.codes.is_some(), want.len() > FIXED_CAP - BOUNDED_MAX);
         }
     }
 

@@ -55,6 +55,14 @@ fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
     {
         let mut open = from + found;
         loop {
+            // In a run of `$` signs only the last can open a token (a name
+            // is never empty): skip the run in one pass.
+            open += bytes
+                .get(open + 1..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&b| b == b'$')
+                .count();
             let window_end = (open + 2 + Token::MAX_NAME_LEN).min(bytes.len());
             let window = bytes.get(open + 1..window_end).unwrap_or_default();
             let Some(len) = window.iter().position(|&b| b == b'$') else {
@@ -127,6 +135,27 @@ fn finish(input: &str, out: Option<String>, tail: usize) -> Cow<'_, str> {
             out.push_str(input.get(tail..).unwrap_or(""));
             Cow::Owned(out)
         }
+    }
+}
+
+impl TokenValues<'_> {
+    /// [`expand`] with this cache: expanding every value of a call through
+    /// one [`TokenValues`] formats each time and number once in all, and a
+    /// value without a token is returned as it is (`Cow::Borrowed`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::borrow::Cow;
+    /// use clicktodial::{CallContext, TokenValues};
+    ///
+    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut values = TokenValues::new(&ctx);
+    /// assert_eq!(values.expand("from $caller_id$ at $hours$h"), "from 42 at 00h");
+    /// assert!(matches!(values.expand("no token"), Cow::Borrowed(_)));
+    /// ```
+    pub fn expand<'s>(&mut self, input: &'s str) -> Cow<'s, str> {
+        expand_values(input, self)
     }
 }
 
