@@ -88,68 +88,55 @@ fn ws(input: &str) -> Res<'_, &str> {
     Ok((rest, space))
 }
 
-/// Where the first of `a` or `b` is in `bytes`, and whether a `%` comes
-/// before it: one `memchr3` pass, then `memchr2` from a `%` on (the text
-/// then needs decoding, so the scan's cost no longer matters as much).
-#[inline]
-fn find_marking_percent(bytes: &[u8], a: u8, b: u8) -> (Option<usize>, bool) {
-    match memchr::memchr3(a, b, b'%', bytes) {
-        Some(i) if bytes.get(i) == Some(&b'%') => {
-            let after = i + 1;
-            let rest = bytes.get(after..).unwrap_or_default();
-            (memchr::memchr2(a, b, rest).map(|j| after + j), true)
-        }
-        found => (found, false),
-    }
-}
-
-/// Where the first `a` is in `bytes`, and whether a `%` comes before it.
-#[inline]
-fn find_one_marking_percent(bytes: &[u8], a: u8) -> (Option<usize>, bool) {
-    match memchr::memchr2(a, b'%', bytes) {
-        Some(i) if bytes.get(i) == Some(&b'%') => {
-            let after = i + 1;
-            let rest = bytes.get(after..).unwrap_or_default();
-            (memchr::memchr(a, rest).map(|j| after + j), true)
-        }
-        found => (found, false),
-    }
-}
-
-/// The name, up to (not including) its `|`, and whether it holds a `%`.
-/// `open` is the input at the pair's `[`, for the error offsets.
-#[inline]
-fn name<'a>(input: &'a str, open: &'a str) -> Res<'a, Text<'a>> {
-    match find_marking_percent(input.as_bytes(), b'|', b']') {
-        (None, _) => fail(ParseErrorKind::UnterminatedPair, open),
-        (Some(0), _) if input.as_bytes().first() == Some(&b'|') => {
-            fail(ParseErrorKind::EmptyName, input)
-        }
-        (Some(i), percent) => {
-            let (name, rest) = input.split_at_checked(i).unwrap_or((input, ""));
-            if rest.as_bytes().first() == Some(&b']') {
-                fail(ParseErrorKind::MissingSeparator, rest)
-            } else {
-                Ok((rest, (name, percent)))
-            }
-        }
-    }
-}
-
-/// The value, up to (not including) its `]`, and whether it holds a `%`.
-#[inline]
-fn value<'a>(input: &'a str, open: &'a str) -> Res<'a, Text<'a>> {
-    match find_one_marking_percent(input.as_bytes(), b']') {
-        (None, _) => fail(ParseErrorKind::UnterminatedPair, open),
-        (Some(i), percent) => {
-            let (value, rest) = input.split_at_checked(i).unwrap_or((input, ""));
-            Ok((rest, (value, percent)))
-        }
-    }
-}
-
 /// A name or value, and whether it holds a `%`.
 type Text<'a> = (&'a str, bool);
+
+/// The body of a pair, between its `[` and its `]`: the pair ends at the
+/// first `]` (a name cannot hold one, nor can a value), found with one
+/// `memchr2` that also notes the first `%`. The name is then the body up to
+/// its first `|`, found by a byte loop that stops there (names are short; a
+/// long one is still looked at once). `open` is the input at the `[`.
+#[inline]
+fn body<'a>(input: &'a str, open: &'a str) -> Res<'a, (Text<'a>, Text<'a>)> {
+    let bytes = input.as_bytes();
+    let (close, first_percent) = match memchr::memchr2(b']', b'%', bytes) {
+        Some(i) if bytes.get(i) == Some(&b'%') => {
+            let after = i + 1;
+            let rest = bytes.get(after..).unwrap_or_default();
+            (memchr::memchr(b']', rest).map(|j| after + j), Some(i))
+        }
+        found => (found, None),
+    };
+    let Some(close) = close else {
+        // No `]`: an empty name is reported first, as a scan from the `[`
+        // would meet it first.
+        return if bytes.first() == Some(&b'|') {
+            fail(ParseErrorKind::EmptyName, input)
+        } else {
+            fail(ParseErrorKind::UnterminatedPair, open)
+        };
+    };
+    let inner = bytes.get(..close).unwrap_or_default();
+    let Some(bar) = inner.iter().position(|&b| b == b'|') else {
+        return fail(
+            ParseErrorKind::MissingSeparator,
+            input.get(close..).unwrap_or_default(),
+        );
+    };
+    if bar == 0 {
+        return fail(ParseErrorKind::EmptyName, input);
+    }
+    // `|` and `]` are ASCII: every cut is a character boundary.
+    let name = input.get(..bar).unwrap_or_default();
+    let value = input.get(bar + 1..close).unwrap_or_default();
+    let rest = input.get(close + 1..).unwrap_or_default();
+    let (name_percent, value_percent) = match first_percent {
+        None => (false, false),
+        Some(p) if p > bar => (false, true),
+        Some(_) => (true, memchr::memchr(b'%', value.as_bytes()).is_some()),
+    };
+    Ok((rest, ((name, name_percent), (value, value_percent))))
+}
 
 /// One `[name|value]`, with whether the name and the value hold a `%`.
 /// Anything wrong after the `[` is a failure (nom's `cut`): the pair has
@@ -157,11 +144,7 @@ type Text<'a> = (&'a str, bool);
 #[inline]
 fn pair(input: &str) -> Res<'_, (Text<'_>, Text<'_>)> {
     let (rest, _) = char('[').parse(input)?;
-    let (rest, name) = name(rest, input)?;
-    let (rest, _) = char('|').parse(rest)?;
-    let (rest, value) = value(rest, input)?;
-    let (rest, _) = char(']').parse(rest)?;
-    Ok((rest, (name, value)))
+    body(rest, input)
 }
 
 /// Where lenient parsing resumes after an error, as the input left there.
