@@ -113,6 +113,7 @@ impl<'a> UserData<'a> {
     pub fn parse(input: &'a str) -> Result<Self, ParseError> {
         let mut data = UserData::with_capacity_for(input);
         grammar::parse_pairs(input, |raw| data.push_raw(raw), None)?;
+        data.fit();
         Ok(data)
     }
 
@@ -140,6 +141,7 @@ impl<'a> UserData<'a> {
         // With diagnostics to fill, the parse records errors instead of
         // returning them.
         let _ = grammar::parse_pairs(input, |raw| data.push_raw(raw), Some(&mut diagnostics));
+        data.fit();
         (data, diagnostics)
     }
 
@@ -149,6 +151,14 @@ impl<'a> UserData<'a> {
     fn with_capacity_for(input: &str) -> Self {
         UserData {
             pairs: Vec::with_capacity((input.len() / 32).min(4096)),
+        }
+    }
+
+    /// Gives back the room reserved by `with_capacity_for` when the text
+    /// held far fewer pairs (long values): parsed data is often kept.
+    fn fit(&mut self) {
+        if self.pairs.capacity() > 2 * self.pairs.len() + 16 {
+            self.pairs.shrink_to_fit();
         }
     }
 
