@@ -88,7 +88,7 @@ target("parse W2: within 8× of scan limit", fr(ratio(t("parse/W2/crate"), t("pa
        (ratio(t("parse/W2/crate"), t("parse/W2/scan_limit")) or 99) <= 8)
 
 p("\n### Expansion, W1 and W2 (every value of the data)\n")
-rows = ["expand", "expand_shared", "template", "template_concat", "UserData::expand", "replace_chain", "aho_corasick",
+rows = ["expand", "expand_shared", "template", "template_concat", "template_render", "UserData::expand", "replace_chain", "aho_corasick",
         "aho_corasick_concat", "copy_limit"]
 p("| row | W1 | W2 | aho-corasick ÷ row, W1 | aho-corasick ÷ row, W2 |")
 p("|---|---:|---:|---:|---:|")
