@@ -82,7 +82,10 @@ fn example_1_creates_a_task_and_opens_it_for_editing() {
     let done = plan.finish(expanded, CreateOutcome::Created("00T1".into()));
     assert_eq!(done.result_code, ResultCode::Success);
     assert_eq!(done.new_record_id(), Some("00T1"));
-    assert_eq!(done.ctl_userdata.iter().last(), Some(("ctl_newRecordId", "00T1")));
+    assert_eq!(
+        done.ctl_userdata.iter().last(),
+        Some(("ctl_newRecordId", "00T1"))
+    );
 
     let pop = Screenpop {
         agent_id: "agent42".into(),
@@ -96,15 +99,23 @@ fn example_1_creates_a_task_and_opens_it_for_editing() {
     let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["CtlUserData", "AgentID", "Username", "extLogin", "Password", "extPwd", "Account", "Role", "Command", "cmd"]
+        [
+            "CtlUserData",
+            "AgentID",
+            "Username",
+            "extLogin",
+            "Password",
+            "extPwd",
+            "Account",
+            "Role",
+            "Command",
+            "cmd"
+        ]
     );
     assert_eq!(fields[4].1, "pw&=1");
     assert_eq!(fields[8].1, "launch");
     // The screenpop's CtlUserData is the expanded data with the new id.
-    assert_eq!(
-        UserData::parse(&fields[0].1).unwrap(),
-        done.ctl_userdata
-    );
+    assert_eq!(UserData::parse(&fields[0].1).unwrap(), done.ctl_userdata);
 }
 
 #[test]
@@ -132,7 +143,10 @@ fn example_3_posts_the_callback_to_the_expanded_url() {
     let data = req.userdata.unwrap();
     let plan = ActionPlan::new(&data);
     assert!(plan.create.is_none() && plan.screenpop.is_none());
-    let url = plan.callback(&ctx(), &CallbackPolicy::default()).unwrap().unwrap();
+    let url = plan
+        .callback(&ctx(), &CallbackPolicy::default())
+        .unwrap()
+        .unwrap();
     assert_eq!(
         url.as_str(),
         "http://www.mycompany.com/clicktodial/callback?transaction=8312345"
@@ -152,13 +166,17 @@ fn example_3_posts_the_callback_to_the_expanded_url() {
     // The CRM side reads it back.
     let received = Callback::from_form(&body).unwrap();
     assert_eq!(received, done);
-    assert_eq!(received.ctl_userdata.get("Transactionid"), Some("int-guid-1"));
+    assert_eq!(
+        received.ctl_userdata.get("Transactionid"),
+        Some("int-guid-1")
+    );
 }
 
 #[test]
 fn agent_notes_cannot_inject_pairs_through_the_whole_flow() {
-    let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][note|$notes$]")
-        .unwrap();
+    let data =
+        UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][note|$notes$]")
+            .unwrap();
     let plan = ActionPlan::new(&data);
     let done = plan.finish(data.expand(&ctx()), CreateOutcome::Created("00T9".into()));
     let received = Callback::from_form(&done.to_form()).unwrap();
@@ -175,24 +193,64 @@ fn agent_notes_cannot_inject_pairs_through_the_whole_flow() {
 fn result_code_rules() {
     let cases = [
         ("[subject|x]", CreateOutcome::NotRun, ResultCode::Ignore, ""),
-        ("[ctl_action|create]", CreateOutcome::Created("1".into()), ResultCode::Ignore, ""),
-        ("[ctl_action|create][ctl_intType|zendesk]", CreateOutcome::NotRun, ResultCode::Ignore, ""),
-        ("[ctl_action|delete][ctl_intType|sfdc]", CreateOutcome::NotRun, ResultCode::Ignore, ""),
-        ("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]", CreateOutcome::Created("1".into()), ResultCode::Success, ""),
-        ("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]", CreateOutcome::Failed("REQUIRED_FIELD_MISSING".into()), ResultCode::Fail, "REQUIRED_FIELD_MISSING"),
-        ("[ctl_action|create][ctl_intType|sfdc]", CreateOutcome::NotRun, ResultCode::Fail, "the create action was not run"),
+        (
+            "[ctl_action|create]",
+            CreateOutcome::Created("1".into()),
+            ResultCode::Ignore,
+            "",
+        ),
+        (
+            "[ctl_action|create][ctl_intType|zendesk]",
+            CreateOutcome::NotRun,
+            ResultCode::Ignore,
+            "",
+        ),
+        (
+            "[ctl_action|delete][ctl_intType|sfdc]",
+            CreateOutcome::NotRun,
+            ResultCode::Ignore,
+            "",
+        ),
+        (
+            "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]",
+            CreateOutcome::Created("1".into()),
+            ResultCode::Success,
+            "",
+        ),
+        (
+            "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]",
+            CreateOutcome::Failed("REQUIRED_FIELD_MISSING".into()),
+            ResultCode::Fail,
+            "REQUIRED_FIELD_MISSING",
+        ),
+        (
+            "[ctl_action|create][ctl_intType|sfdc]",
+            CreateOutcome::NotRun,
+            ResultCode::Fail,
+            "the create action was not run",
+        ),
     ];
     for (text, outcome, code, error) in cases {
         let data = UserData::parse(text).unwrap();
         let plan = ActionPlan::new(&data);
         assert_eq!(plan.result_code(&outcome), code, "{text}");
         let done = plan.finish(data, outcome);
-        assert_eq!((done.result_code, done.error_string.as_str()), (code, error), "{text}");
-        assert_eq!(done.new_record_id().is_some(), code == ResultCode::Success, "{text}");
+        assert_eq!(
+            (done.result_code, done.error_string.as_str()),
+            (code, error),
+            "{text}"
+        );
+        assert_eq!(
+            done.new_record_id().is_some(),
+            code == ResultCode::Success,
+            "{text}"
+        );
     }
     // The tenant's ctl_newRecordId is replaced by the system's.
-    let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][CTL_NEWRECORDID|fake]")
-        .unwrap();
+    let data = UserData::parse(
+        "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][CTL_NEWRECORDID|fake]",
+    )
+    .unwrap();
     let done = ActionPlan::new(&data).finish(data, CreateOutcome::Created("real".into()));
     assert_eq!(done.new_record_id(), Some("real"));
     assert_eq!(done.ctl_userdata.len(), 4);
