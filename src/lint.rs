@@ -84,8 +84,10 @@ impl fmt::Display for Lint {
 }
 
 impl ClickToDialRequest {
-    /// Lints the whole request: `ctl_userdata` (see [`UserData::lint`]),
-    /// and merge fields left in `extTransactionData` or unknown parameters.
+    /// Lints the whole request: merge fields left in the dial parameters (a
+    /// request built with [`ClickToDialRequest::new`] is not validated), then
+    /// `ctl_userdata` (see [`UserData::lint`]), then merge fields left in
+    /// `extTransactionData` or unknown parameters.
     ///
     /// # Example
     ///
@@ -99,11 +101,21 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = self
-            .userdata
-            .as_ref()
-            .map(UserData::lint)
-            .unwrap_or_default();
+        let mut lints = Vec::new();
+        // A request built by hand has not been through validation.
+        let dial = [
+            ("phone", Some(self.phone.as_str())),
+            ("prefix", self.prefix.as_deref()),
+            ("callerId", self.caller_id.as_deref()),
+        ];
+        for (name, value) in dial {
+            if let Some(value) = value {
+                merge_field(&mut lints, "parameter", name, value);
+            }
+        }
+        if let Some(data) = &self.userdata {
+            lints.extend(data.lint());
+        }
         if let Some(ext) = &self.ext_transaction_data {
             for (name, value) in ext.data().iter() {
                 merge_field(&mut lints, "extTransactionData", name, value);

@@ -158,6 +158,18 @@ fn merge_fields_in_ext_data_and_parameters() {
 }
 
 #[test]
+fn merge_fields_in_a_hand_built_request() {
+    let mut req = ClickToDialRequest::new("{!Account.Phone}");
+    req.caller_id = Some("{!$User.Extension}".into());
+    let lints = req.lint();
+    assert_eq!(lints.len(), 2, "{lints:?}");
+    assert!(lints[0].message.contains("parameter `phone`"));
+    assert!(lints[0].message.contains("`{!Account.Phone}`"));
+    assert!(lints[1].message.contains("parameter `callerId`"));
+    assert!(ClickToDialRequest::new("6502928880").lint().is_empty());
+}
+
+#[test]
 fn callback_url_credentials_are_not_shown() {
     let data = UserData::parse("[ctl_callbackUrl|http://user:s3cret@crm.example/cb]").unwrap();
     let lints = data.lint();
