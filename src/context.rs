@@ -17,9 +17,11 @@
 //!
 //! Decisions the vendor text leaves open:
 //!
-//! - Each of the two call times is "not established" on its own: a call with
-//!   an answer time but no hang-up time yet expands `$call_answered_time$` to
-//!   the answer time and `$call_hangup_time$` to `0`.
+//! - A call is established when it was answered (`answered_at` is `Some`).
+//!   A call that was never answered has no call times at all, even if it has
+//!   a hang-up time (an abandoned dial): `0`, empty and `00:00:00`. An
+//!   answered call with no hang-up time yet expands `$call_answered_time$`
+//!   to the answer time and the hang-up tokens as not established.
 //! - Unix seconds are whole seconds, rounded down (`timestamp()`), and the
 //!   duration is the difference of those whole seconds, so
 //!   `$callDuration$` always agrees with
@@ -66,9 +68,11 @@ use crate::token::Token;
 ///
 /// Decisions the vendor text leaves open:
 ///
-/// - Each of the two call times is "not established" on its own: a call with
-///   an answer time but no hang-up time yet expands `$call_answered_time$` to
-///   the answer time and `$call_hangup_time$` to `0`.
+/// - A call is established when it was answered (`answered_at` is `Some`).
+///   A call that was never answered has no call times at all, even if it has
+///   a hang-up time (an abandoned dial): `0`, empty and `00:00:00`. An
+///   answered call with no hang-up time yet expands `$call_answered_time$`
+///   to the answer time and the hang-up tokens as not established.
 /// - Unix seconds are whole seconds, rounded down (`timestamp()`), and the
 ///   duration is the difference of those whole seconds, so
 ///   `$callDuration$` always agrees with
@@ -125,7 +129,8 @@ pub struct CallContext {
     pub interaction_guid: String,
     /// When the call was answered; `None`: not established.
     pub answered_at: Option<DateTime<Utc>>,
-    /// When the call was hung up; `None`: not established.
+    /// When the call was hung up; `None`: not established. Ignored when
+    /// `answered_at` is `None` (a call never answered was not established).
     pub hangup_at: Option<DateTime<Utc>>,
     /// The current instant, for `$year$` … `$seconds$`.
     pub now: DateTime<Utc>,
@@ -424,9 +429,11 @@ impl<'c> TokenValues<'c> {
         let ctx = self.ctx;
         match token {
             Token::CallAnsweredTime => self.unix(token, ctx.answered_at),
-            Token::CallHangupTime => self.unix(token, ctx.hangup_at),
+            Token::CallHangupTime => self.unix(token, ctx.answered_at.and(ctx.hangup_at)),
             Token::CallAnsweredTenantTime => self.tenant_time(token, ctx.answered_at),
-            Token::CallHangupTenantTime => self.tenant_time(token, ctx.hangup_at),
+            Token::CallHangupTenantTime => {
+                self.tenant_time(token, ctx.answered_at.and(ctx.hangup_at))
+            }
             Token::CallDuration => {
                 let start = self.fixed.len;
                 let secs = match (ctx.answered_at, ctx.hangup_at) {

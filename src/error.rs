@@ -9,6 +9,30 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Outside text as shown in a message: on one line (control characters
+/// escaped) and at most [`Shown::MAX`] characters, the rest elided.
+struct Shown<'a>(&'a str);
+
+impl Shown<'_> {
+    const MAX: usize = 100;
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.0.chars().enumerate() {
+            if i == Self::MAX {
+                return f.write_str("…");
+            }
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// What was wrong in a `[name|value]` sequence (or in a payload built on one).
 ///
 /// # Example
@@ -38,7 +62,7 @@ pub enum ParseErrorKind {
     TextBetweenPairs,
     /// A system data value is not one of the values its name accepts
     /// (`ctl_launchopt` takes `true` or `false`).
-    #[error("`{name}` takes {expected}")]
+    #[error("`{}` takes {expected}", Shown(name))]
     InvalidSystemValue {
         /// The system data name, as written.
         name: String,
@@ -49,7 +73,7 @@ pub enum ParseErrorKind {
     #[error("missing field `{0}`")]
     MissingField(&'static str),
     /// A `resultCode` that is not `SUCCESS`, `FAIL` or `IGNORE`.
-    #[error("unknown resultCode `{0}` (expected SUCCESS, FAIL or IGNORE)")]
+    #[error("unknown resultCode `{}` (expected SUCCESS, FAIL or IGNORE)", Shown(.0))]
     UnknownResultCode(String),
 }
 
@@ -228,13 +252,16 @@ pub enum RequestErrorKind {
     MissingPhone,
     /// `phone` holds something other than digits and `+ - . ( ) /` or space,
     /// or no digit at all.
-    #[error("`phone` must be digits with optional `+ - . ( ) /` or spaces, got `{value}`")]
+    #[error(
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `{}`",
+        Shown(value)
+    )]
     InvalidPhone {
         /// The offending text, as given.
         value: String,
     },
     /// A digits-only parameter holds something else.
-    #[error("`{parameter}` must be digits only, got `{value}`")]
+    #[error("`{parameter}` must be digits only, got `{}`", Shown(value))]
     NotDigits {
         /// The parameter.
         parameter: &'static str,
@@ -242,7 +269,7 @@ pub enum RequestErrorKind {
         value: String,
     },
     /// A numeric id does not fit in a `u64`.
-    #[error("`{parameter}` is too large: `{value}`")]
+    #[error("`{parameter}` is too large: `{}`", Shown(value))]
     Overflow {
         /// The parameter.
         parameter: &'static str,
@@ -268,7 +295,7 @@ pub enum RequestErrorKind {
     CallbackNoHost,
     /// A callback URL whose host is loopback, private, link-local,
     /// unspecified or otherwise not public.
-    #[error("callback URL host `{0}` is not a public address")]
+    #[error("callback URL host `{}` is not a public address", Shown(.0))]
     CallbackPrivateHost(String),
 }
 

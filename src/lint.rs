@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::request::ClickToDialRequest;
-use crate::system::{known_system_name, Action, Integration};
+use crate::system::{known_system_name, Action, Integration, SYSTEM_NAMES};
 use crate::token::Token;
 use crate::userdata::{is_system_name, UserData};
 
@@ -84,8 +84,10 @@ impl fmt::Display for Lint {
 }
 
 impl ClickToDialRequest {
-    /// Lints the whole request: `ctl_userdata` (see [`UserData::lint`]),
-    /// and merge fields left in `extTransactionData` or unknown parameters.
+    /// Lints the whole request: merge fields left in the dial parameters (a
+    /// request built with [`ClickToDialRequest::new`] is not validated), then
+    /// `ctl_userdata` (see [`UserData::lint`]), then merge fields left in
+    /// `extTransactionData` or unknown parameters.
     ///
     /// # Example
     ///
@@ -99,11 +101,21 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = self
-            .userdata
-            .as_ref()
-            .map(UserData::lint)
-            .unwrap_or_default();
+        let mut lints = Vec::new();
+        // A request built by hand has not been through validation.
+        let dial = [
+            ("phone", Some(self.phone.as_str())),
+            ("prefix", self.prefix.as_deref()),
+            ("callerId", self.caller_id.as_deref()),
+        ];
+        for (name, value) in dial {
+            if let Some(value) = value {
+                merge_field(&mut lints, "parameter", name, value);
+            }
+        }
+        if let Some(data) = &self.userdata {
+            lints.extend(data.lint());
+        }
         if let Some(ext) = &self.ext_transaction_data {
             for (name, value) in ext.data().iter() {
                 merge_field(&mut lints, "extTransactionData", name, value);
@@ -286,17 +298,6 @@ fn distance(a: &str, b: &str) -> usize {
     row.last().copied().unwrap_or(0)
 }
 
-const KNOWN: [&str; 8] = [
-    "ctl_action",
-    "ctl_intType",
-    "ctl_launchopt",
-    "ctl_launchext",
-    "ctl_parentid",
-    "ctl_newRecordId",
-    "ctl_callbackUrl",
-    "ctl_recordname",
-];
-
 fn system(lints: &mut Vec<Lint>, data: &UserData<'_>) {
     let (system, diagnostics) = crate::SystemData::from_userdata_lenient(data);
     for d in diagnostics {
@@ -307,7 +308,7 @@ fn system(lints: &mut Vec<Lint>, data: &UserData<'_>) {
         );
     }
     for (name, _) in &system.unknown {
-        let near = KNOWN
+        let near = SYSTEM_NAMES
             .iter()
             .map(|k| (distance(name, k), k))
             .min()
@@ -374,17 +375,20 @@ fn system(lints: &mut Vec<Lint>, data: &UserData<'_>) {
     }
 }
 
-/// A URL as shown in a message: any `user:password@` is cut out.
-fn redact_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+/// A URL as shown in a message: read as a browser would, with any user
+/// info cut out; text that is no URL is shown only when it cannot hold user
+/// info. Always one line.
+fn redact_userinfo(text: &str) -> String {
+    let shown = match url::Url::parse(text.trim()) {
+        Ok(mut url) => {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            url.to_string()
+        }
+        Err(_) if text.contains('@') => return "(not shown: it may hold a password)".to_owned(),
+        Err(_) => text.to_owned(),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest.get(..authority_end).unwrap_or_default();
-    match authority.rfind('@') {
-        Some(at) => format!("{scheme}://{}", rest.get(at + 1..).unwrap_or_default()),
-        None => url.to_owned(),
-    }
+    shown.chars().flat_map(char::escape_debug).collect()
 }
 
 #[cfg(test)]
@@ -409,5 +413,17 @@ mod tests {
             redact_userinfo("http://example.com/a@b"),
             "http://example.com/a@b"
         );
+        // Forms a browser reads as user info, without `://`.
+        for odd in [
+            "http:u:SECRET@x.com/",
+            "http:/u:SECRET@x.com/",
+            r"http:\\u:SECRET@x.com/",
+            "http://$host$:SECRET@x",
+        ] {
+            let shown = redact_userinfo(odd);
+            assert!(!shown.contains("SECRET"), "{odd} -> {shown}");
+        }
+        // Not a URL, no `@`: shown, on one line.
+        assert_eq!(redact_userinfo("http://[x\n"), "http://[x\\n");
     }
 }

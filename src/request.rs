@@ -124,7 +124,7 @@ impl Raw {
                 DIALPLAN_ID => &mut self.dialplan_id,
                 QUEUE_ID => &mut self.queue_id,
                 _ => {
-                    self.extra.retain(|(n, _)| n != name);
+                    // Duplicates are dropped in `finish`, in one pass.
                     self.extra.push((name.to_owned(), value));
                     continue;
                 }
@@ -146,29 +146,53 @@ impl Raw {
             caller_id: digits(CALLER_ID, self.caller_id)?,
             dialplan_id: parse_id(DIALPLAN_ID, self.dialplan_id)?,
             queue_id: parse_id(QUEUE_ID, self.queue_id)?,
-            userdata: self
-                .userdata
-                .map(|text| {
-                    UserData::parse(&text)
-                        .map(UserData::into_owned)
-                        .map_err(|error| data_error(CTL_USERDATA, error))
-                })
-                .transpose()?,
-            ext_transaction_data: self
-                .ext
-                .map(|text| {
-                    ExtTransactionData::parse(&text)
-                        .map(ExtTransactionData::into_owned)
-                        .map_err(|error| data_error(EXT_TRANSACTION_DATA, error))
-                })
-                .transpose()?,
-            extra: self.extra,
+            userdata: parse_data(CTL_USERDATA, self.userdata, |t| {
+                UserData::parse(t).map(UserData::into_owned)
+            })?,
+            ext_transaction_data: parse_data(EXT_TRANSACTION_DATA, self.ext, |t| {
+                ExtTransactionData::parse(t).map(ExtTransactionData::into_owned)
+            })?,
+            extra: last_of_each(self.extra),
         })
     }
 }
 
-fn data_error(parameter: &'static str, error: crate::ParseError) -> RequestError {
-    RequestErrorKind::Data { parameter, error }.into()
+/// Parses `ctl_userdata` or `extTransactionData` strictly with `parse`; an
+/// error names the parameter.
+fn parse_data<T>(
+    parameter: &'static str,
+    text: Option<String>,
+    parse: impl for<'t> Fn(&'t str) -> Result<T, crate::ParseError>,
+) -> Result<Option<T>, RequestError> {
+    text.map(|text| parse(&text))
+        .transpose()
+        .map_err(|error| RequestErrorKind::Data { parameter, error }.into())
+}
+
+/// `<prefix>/AGUI/make_call.php` for a base URL's path: the path is cut at
+/// `/AGUI` (any case), and a last segment that names a file (`login.php`) is
+/// dropped; what is left is kept as a prefix (a tenant behind a proxy).
+fn base_path(path: &str) -> String {
+    let lower = path.to_ascii_lowercase();
+    let mut keep = match lower.find("/agui") {
+        Some(i) => path.get(..i).unwrap_or_default(),
+        None => path,
+    };
+    if let Some((dir, file)) = keep.rsplit_once('/') {
+        if file.contains('.') {
+            keep = dir;
+        }
+    }
+    format!("{}/AGUI/make_call.php", keep.trim_end_matches('/'))
+}
+
+/// Keeps the last occurrence of each name, in order of those occurrences.
+fn last_of_each(mut extra: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut seen = std::collections::HashSet::new();
+    extra.reverse();
+    extra.retain(|(name, _)| seen.insert(name.clone()));
+    extra.reverse();
+    extra
 }
 
 /// `phone`: required, digits and `+ - . ( ) /` or space, at least one digit.
@@ -319,8 +343,9 @@ impl ClickToDialRequest {
     }
 
     /// Builds the link under `<base>/AGUI/make_call.php`. `base` is the
-    /// tenant's `https` URL (its login URL will do: a path from `/AGUI` on is
-    /// replaced, any other path is kept as a prefix). The request is validated
+    /// tenant's `https` URL (its login URL will do: a path from `/AGUI` on, in
+    /// any case, or a last segment naming a file such as `login.php`, is
+    /// replaced; any other path is kept as a prefix; user info is dropped). The request is validated
     /// first, so a link this returns parses back to an equal request.
     ///
     /// # Example
@@ -346,12 +371,11 @@ impl ClickToDialRequest {
         if url.scheme() != "https" {
             return Err(RequestErrorKind::NotHttps(url.scheme().to_owned()).into());
         }
-        let path = url.path();
-        let keep = path
-            .find("/AGUI")
-            .map_or(path, |i| path.get(..i).unwrap_or_default());
-        let path = format!("{}/AGUI/make_call.php", keep.trim_end_matches('/'));
+        let path = base_path(url.path());
         url.set_path(&path);
+        // Credentials never go into a link.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
         url.set_query(None);
         url.set_fragment(None);
 

@@ -126,16 +126,17 @@ pub struct SystemData {
     pub unknown: Vec<(String, String)>,
 }
 
-/// The known system names, lower-cased.
+// The known system names, as the vendor spells them (matched in any case).
 const ACTION: &str = "ctl_action";
-const INT_TYPE: &str = "ctl_inttype";
+const INT_TYPE: &str = "ctl_intType";
 const LAUNCH_OPT: &str = "ctl_launchopt";
 const LAUNCH_EXT: &str = "ctl_launchext";
 const PARENT_ID: &str = "ctl_parentid";
-const NEW_RECORD_ID: &str = "ctl_newrecordid";
-const CALLBACK_URL: &str = "ctl_callbackurl";
+const NEW_RECORD_ID: &str = "ctl_newRecordId";
+const CALLBACK_URL: &str = "ctl_callbackUrl";
 const RECORD_NAME: &str = "ctl_recordname";
-const KNOWN: [&str; 8] = [
+/// Every known system name, in the vendor's order and spelling.
+pub(crate) const SYSTEM_NAMES: [&str; 8] = [
     ACTION,
     INT_TYPE,
     LAUNCH_OPT,
@@ -156,25 +157,16 @@ const KNOWN: [&str; 8] = [
 /// assert_eq!(clicktodial::known_system_name("ctl_colour"), None);
 /// ```
 pub fn known_system_name(name: &str) -> Option<&'static str> {
-    const SPELLED: [&str; 8] = [
-        "ctl_action",
-        "ctl_intType",
-        "ctl_launchopt",
-        "ctl_launchext",
-        "ctl_parentid",
-        "ctl_newRecordId",
-        "ctl_callbackUrl",
-        "ctl_recordname",
-    ];
-    KNOWN
+    SYSTEM_NAMES
         .iter()
-        .position(|k| k.eq_ignore_ascii_case(name))
-        .and_then(|i| SPELLED.get(i).copied())
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .copied()
 }
 
 impl SystemData {
     /// Reads the system data strictly: a `ctl_launchopt` other than `true` or
-    /// `false` is an error at the offset of its pair.
+    /// `false` is an error at the offset of its pair (every one is checked,
+    /// though the last one gives the value).
     ///
     /// # Example
     ///
@@ -195,7 +187,7 @@ impl SystemData {
     }
 
     /// Reads the system data leniently: a bad `ctl_launchopt` reads as
-    /// `false`, with a diagnostic spanning its pair (an empty span when the
+    /// `false`, with a diagnostic spanning each bad pair (an empty span when the
     /// pair was not parsed from text).
     ///
     /// # Example
@@ -210,17 +202,17 @@ impl SystemData {
     /// ```
     pub fn from_userdata_lenient(data: &UserData<'_>) -> (SystemData, Vec<Diagnostic>) {
         let mut system = SystemData::default();
-        let mut launch_opt = None;
+        let mut diagnostics = Vec::new();
         for pair in &data.pairs {
             let (name, value) = (&*pair.name, &*pair.value);
             if !is_system_name(name) {
                 continue;
             }
-            let Some(key) = KNOWN.iter().find(|k| k.eq_ignore_ascii_case(name)) else {
+            let Some(key) = known_system_name(name) else {
                 system.unknown.push((name.to_owned(), value.to_owned()));
                 continue;
             };
-            match *key {
+            match key {
                 ACTION => {
                     system.action = Some(if value.eq_ignore_ascii_case("create") {
                         Action::Create
@@ -235,8 +227,19 @@ impl SystemData {
                         Integration::Other(value.to_owned())
                     })
                 }
-                // Read after the loop: only the last one counts.
-                LAUNCH_OPT => launch_opt = Some(pair),
+                // The later pair wins the value; every one is checked.
+                LAUNCH_OPT => {
+                    system.launch = value.eq_ignore_ascii_case("true");
+                    if !system.launch && !value.eq_ignore_ascii_case("false") {
+                        diagnostics.push(Diagnostic::new(
+                            ParseErrorKind::InvalidSystemValue {
+                                name: name.to_owned(),
+                                expected: "`true` or `false`",
+                            },
+                            pair.span.clone().unwrap_or(0..0),
+                        ));
+                    }
+                }
                 LAUNCH_EXT => {
                     system.launch_mode = if value.eq_ignore_ascii_case("edit") {
                         LaunchMode::Edit
@@ -248,19 +251,6 @@ impl SystemData {
                 NEW_RECORD_ID => system.new_record_id = Some(value.to_owned()),
                 CALLBACK_URL => system.callback_url = Some(value.to_owned()),
                 _ => system.record_name = Some(value.to_owned()),
-            }
-        }
-        let mut diagnostics = Vec::new();
-        if let Some(pair) = launch_opt {
-            system.launch = pair.value.eq_ignore_ascii_case("true");
-            if !system.launch && !pair.value.eq_ignore_ascii_case("false") {
-                diagnostics.push(Diagnostic::new(
-                    ParseErrorKind::InvalidSystemValue {
-                        name: pair.name.clone().into_owned(),
-                        expected: "`true` or `false`",
-                    },
-                    pair.span.clone().unwrap_or(0..0),
-                ));
             }
         }
         (system, diagnostics)

@@ -439,3 +439,24 @@ mod tests {
         assert!(Template::compile("").segments.is_empty());
     }
 }
+
+/// With the `serde` feature a `Template` is its source text: serializing
+/// writes [`Template::source`], deserializing compiles it again.
+#[cfg(feature = "serde")]
+mod serde_impls {
+    use super::Template;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for Template {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.source())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Template {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let source = std::borrow::Cow::<'de, str>::deserialize(d)?;
+            Ok(Template::compile(&source))
+        }
+    }
+}

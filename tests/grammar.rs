@@ -264,11 +264,15 @@ fn launchopt_strict_and_lenient() {
     assert_eq!(diags[0].span(), 5..24);
     assert!(!data.system().launch);
 
-    // The later pair wins, for reading and for checking.
-    let data = UserData::parse("[ctl_launchopt|yes][ctl_launchopt|False]").unwrap();
-    assert!(!SystemData::from_userdata(&data).unwrap().launch);
+    // The later pair gives the value; strict checks every one.
+    let data = UserData::parse("[ctl_launchopt|yes][ctl_launchopt|TRUE]").unwrap();
+    assert_eq!(SystemData::from_userdata(&data).unwrap_err().offset(), 0);
+    let (system, diags) = SystemData::from_userdata_lenient(&data);
+    assert!(system.launch);
+    assert_eq!(diags.len(), 1);
     let data = UserData::parse("[ctl_launchopt|true][ctl_launchopt|bogus]").unwrap();
     assert_eq!(SystemData::from_userdata(&data).unwrap_err().offset(), 20);
+    assert!(!data.system().launch);
     let data = UserData::parse("[ctl_launchopt|false][ctl_launchopt|TRUE]").unwrap();
     assert!(SystemData::from_userdata(&data).unwrap().launch);
 }
@@ -387,7 +391,10 @@ proptest! {
         let (lenient, diags) = SystemData::from_userdata_lenient(&data);
         match SystemData::from_userdata(&data) {
             Ok(strict) => { prop_assert_eq!(strict, lenient); prop_assert!(diags.is_empty()); }
-            Err(_) => prop_assert_eq!(diags.len(), 1),
+            Err(e) => {
+                prop_assert!(!diags.is_empty());
+                prop_assert_eq!(diags[0].kind(), e.kind());
+            }
         }
     }
 }

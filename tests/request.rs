@@ -256,6 +256,43 @@ fn to_url_bases() {
     assert_eq!(err.parameter(), Some("phone"));
 }
 
+#[test]
+fn review_findings() {
+    // Many unknown parameters: one pass (this took seconds when each
+    // parameter rescanned the list).
+    let query: String =
+        (0..100_000).map(|i| format!("p{i}=1&")).collect::<String>() + "phone=1&p7=x";
+    let req = ClickToDialRequest::from_query(&query).unwrap();
+    assert_eq!(req.extra.len(), 100_000);
+    assert_eq!(req.extra.last(), Some(&("p7".to_string(), "x".to_string())));
+
+    // Error messages stay on one line and bounded, whatever the input.
+    let err = ClickToDialRequest::from_query("phone=1%0A2").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2`"
+    );
+    let long = "x".repeat(10_000);
+    let message = ClickToDialRequest::from_query(&format!("phone=1&prefix={long}"))
+        .unwrap_err()
+        .to_string();
+    assert!(message.len() < 200 && message.ends_with("…`"), "{message}");
+
+    // Base URLs: `/agui` in any case, a login page, and no credentials.
+    let req = ClickToDialRequest::new("1");
+    for base in [
+        "https://vcc-na4.8x8.com/agui/login.php",
+        "https://vcc-na4.8x8.com/login.php",
+        "https://user:pw@vcc-na4.8x8.com/AGUI/",
+    ] {
+        assert_eq!(
+            req.to_url(base).unwrap(),
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1",
+            "{base}"
+        );
+    }
+}
+
 fn any_text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![

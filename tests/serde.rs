@@ -34,3 +34,14 @@ fn request_and_system_data_round_trip() {
         serde_json::from_str(&serde_json::to_string(&ext).unwrap()).unwrap();
     assert_eq!(back.record_id(), Some("42"));
 }
+
+#[test]
+fn template_is_its_source() {
+    use clicktodial::{CallContext, Template};
+    let template = Template::compile("Call $transaction_id$ at $hours$:$minutes$");
+    let json = serde_json::to_string(&template).unwrap();
+    assert_eq!(json, r#""Call $transaction_id$ at $hours$:$minutes$""#);
+    let back: Template = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, template);
+    assert_eq!(back.expand(&CallContext::default()), "Call  at 00:00");
+}

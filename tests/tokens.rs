@@ -345,7 +345,7 @@ fn not_established() {
     );
     assert_eq!(empty.tenant_tz, chrono_tz::UTC);
 
-    // Answered, not yet hung up: each time stands on its own.
+    // Answered, not yet hung up: the answer time stands, the rest is not established.
     let answered_only = CallContext {
         answered_at: Some(utc(2024, 1, 15, 18, 0, 0)),
         ..winter_la()
@@ -360,6 +360,23 @@ fn not_established() {
             ("call_answered_time", "1705341600"),
             ("call_hangup_time", "0"),
             ("callAnsweredTenantTT", "2024/01/15 10:00:00 -0800"),
+            ("callHangupTenantTT", ""),
+            ("callDuration", "00:00:00"),
+        ],
+    );
+
+    // Never answered (an abandoned dial): no call times, even with a hang-up.
+    let abandoned = CallContext {
+        answered_at: None,
+        hangup_at: Some(utc(2024, 1, 15, 18, 0, 30)),
+        ..winter_la()
+    };
+    assert_values(
+        &abandoned,
+        &[
+            ("call_answered_time", "0"),
+            ("call_hangup_time", "0"),
+            ("callAnsweredTenantTT", ""),
             ("callHangupTenantTT", ""),
             ("callDuration", "00:00:00"),
         ],
