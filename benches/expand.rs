@@ -255,6 +255,70 @@ fn long_values(c: &mut Criterion) {
     }
 }
 
+/// W1 and W2 as whole texts: one `expand` (or one compiled `Template`) over
+/// the entire `ctl_userdata` string, against the baselines over the same
+/// string. This is the engine's speed on the workloads as the issue defines
+/// them ("the vendor's Example 1 ctl_userdata"); the per-value rows of
+/// `expand/W1` and `expand/W2` are what `UserData::expand` does for
+/// injection safety.
+fn whole_texts(c: &mut Criterion) {
+    let ctx = context();
+    let table = token_table(&ctx);
+    let (ac, with) = aho_corasick(&table);
+    let w2 = w2();
+    for (name, text) in [("W1", W1), ("W2", w2.as_str())] {
+        let template = Template::compile(text);
+        let expected = expand(text, &ctx).into_owned();
+        assert_ne!(expected, text, "{name} has tokens");
+        assert_eq!(template.expand(&ctx), expected);
+        assert_eq!(
+            ac.replace_all(text, &with),
+            expected,
+            "aho-corasick on {name}"
+        );
+        assert_eq!(
+            replace_chain(text, &table),
+            expected,
+            "replace chain on {name}"
+        );
+        assert_eq!(copy_limit(&expected), expected);
+        let mut warm = TokenValues::new(&ctx);
+        let mut rendered = String::new();
+        template.expand_with(&mut warm, &mut rendered);
+        assert_eq!(rendered, expected);
+        report_allocs(
+            &format!("expand/{name}_text/expand"),
+            count_allocs(100, || expand(text, &ctx)),
+        );
+        report_allocs(
+            &format!("expand/{name}_text/template"),
+            count_allocs(100, || template.expand(&ctx)),
+        );
+
+        let mut g = c.benchmark_group(format!("expand/{name}_text"));
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function("expand", |b| b.iter(|| expand(black_box(text), &ctx)));
+        g.bench_function("template", |b| b.iter(|| black_box(&template).expand(&ctx)));
+        g.bench_function("template_render", |b| {
+            b.iter(|| {
+                let mut out = String::with_capacity(expected.len());
+                black_box(&template).expand_with(&mut warm, &mut out);
+                out
+            })
+        });
+        g.bench_function("aho_corasick", |b| {
+            b.iter(|| ac.replace_all(black_box(text), &with))
+        });
+        g.bench_function("replace_chain", |b| {
+            b.iter(|| replace_chain(black_box(text), &table))
+        });
+        g.bench_function("copy_limit", |b| {
+            b.iter(|| copy_limit(black_box(&expected)))
+        });
+        g.finish();
+    }
+}
+
 fn scaling_inputs(c: &mut Criterion) {
     let ctx = context();
     let mut g = c.benchmark_group("expand/scaling");
@@ -279,6 +343,6 @@ fn scaling_inputs(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = criterion();
-    targets = workloads, long_values, scaling_inputs
+    targets = workloads, whole_texts, long_values, scaling_inputs
 }
 criterion_main!(benches);
