@@ -236,7 +236,7 @@ impl SystemData {
                                 name: name.to_owned(),
                                 expected: "`true` or `false`",
                             },
-                            pair.span.clone().unwrap_or(0..0),
+                            pair.span.range().unwrap_or(0..0),
                         ));
                     }
                 }

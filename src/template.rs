@@ -398,7 +398,7 @@ impl UserData<'_> {
                 .map(|p| Pair {
                     name: Cow::Owned(p.name.as_ref().to_owned()),
                     value: Cow::Owned(expand_values(&p.value, values).into_owned()),
-                    span: p.span.clone(),
+                    span: p.span,
                 })
                 .collect(),
         }

@@ -15,7 +15,35 @@ use crate::system::SystemData;
 pub(crate) struct Pair<'a> {
     pub(crate) name: Cow<'a, str>,
     pub(crate) value: Cow<'a, str>,
-    pub(crate) span: Option<Range<usize>>,
+    pub(crate) span: Span,
+}
+
+/// Where a pair stood in its input, in 8 bytes (a parsed pair list is
+/// written once per pair, so its size shows in parse time). Pairs added with
+/// `push`, or lying past 4 GiB of input, have none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    pub(crate) const NONE: Span = Span {
+        start: u32::MAX,
+        end: u32::MAX,
+    };
+
+    fn new(start: usize, end: usize) -> Span {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(start), Ok(end)) if end != u32::MAX => Span { start, end },
+            _ => Span::NONE,
+        }
+    }
+
+    /// The byte range, if the pair was parsed from text.
+    pub(crate) fn range(self) -> Option<Range<usize>> {
+        (self != Span::NONE).then_some(self.start as usize..self.end as usize)
+    }
 }
 
 impl Pair<'_> {
@@ -174,7 +202,7 @@ impl<'a> UserData<'a> {
         self.pairs.push(Pair {
             name: decode(raw.name, raw.name_has_percent),
             value: decode(raw.value, raw.value_has_percent),
-            span: Some(raw.start..raw.end),
+            span: Span::new(raw.start, raw.end),
         });
     }
 
@@ -203,7 +231,7 @@ impl<'a> UserData<'a> {
         self.pairs.push(Pair {
             name,
             value: value.into(),
-            span: None,
+            span: Span::NONE,
         });
         Ok(())
     }
