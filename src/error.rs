@@ -9,8 +9,10 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Outside text as shown in a message: on one line (control characters
-/// escaped) and at most [`Shown::MAX`] characters, the rest elided.
+/// Outside text as shown in a message: on one line (control characters and
+/// the Unicode line and paragraph separators written as Rust escapes, `\n`,
+/// `\u{2028}`) and at most [`Shown::MAX`] characters, the rest elided. The
+/// error's kind keeps the text unchanged.
 struct Shown<'a>(&'a str);
 
 impl Shown<'_> {
@@ -23,7 +25,7 @@ impl fmt::Display for Shown<'_> {
             if i == Self::MAX {
                 return f.write_str("…");
             }
-            if c.is_control() {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 write!(f, "{c}")?;
