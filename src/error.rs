@@ -9,6 +9,30 @@
 use std::fmt;
 use std::ops::Range;
 
+/// Writes outside text into an error message on one line: control
+/// characters (line breaks included) and the Unicode line and paragraph
+/// separators are written as Rust escapes (`\n`, `\u{2028}`); everything
+/// else as it is. The error's kind keeps the text unchanged.
+struct OneLine<'a>(&'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(at) =
+            rest.find(|c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+        {
+            f.write_str(rest.get(..at).unwrap_or_default())?;
+            let c = rest
+                .get(at..)
+                .and_then(|r| r.chars().next())
+                .unwrap_or_default();
+            write!(f, "{}", c.escape_default())?;
+            rest = rest.get(at + c.len_utf8()..).unwrap_or_default();
+        }
+        f.write_str(rest)
+    }
+}
+
 /// What was wrong in a `[name|value]` sequence (or in a payload built on one).
 ///
 /// # Example
@@ -49,7 +73,7 @@ pub enum ParseErrorKind {
     #[error("missing field `{0}`")]
     MissingField(&'static str),
     /// A `resultCode` that is not `SUCCESS`, `FAIL` or `IGNORE`.
-    #[error("unknown resultCode `{0}` (expected SUCCESS, FAIL or IGNORE)")]
+    #[error("unknown resultCode `{}` (expected SUCCESS, FAIL or IGNORE)", OneLine(.0))]
     UnknownResultCode(String),
 }
 
@@ -228,13 +252,16 @@ pub enum RequestErrorKind {
     MissingPhone,
     /// `phone` holds something other than digits and `+ - . ( ) /` or space,
     /// or no digit at all.
-    #[error("`phone` must be digits with optional `+ - . ( ) /` or spaces, got `{value}`")]
+    #[error(
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `{}`",
+        OneLine(.value)
+    )]
     InvalidPhone {
         /// The offending text, as given.
         value: String,
     },
     /// A digits-only parameter holds something else.
-    #[error("`{parameter}` must be digits only, got `{value}`")]
+    #[error("`{parameter}` must be digits only, got `{}`", OneLine(.value))]
     NotDigits {
         /// The parameter.
         parameter: &'static str,
@@ -242,7 +269,7 @@ pub enum RequestErrorKind {
         value: String,
     },
     /// A numeric id does not fit in a `u64`.
-    #[error("`{parameter}` is too large: `{value}`")]
+    #[error("`{parameter}` is too large: `{}`", OneLine(.value))]
     Overflow {
         /// The parameter.
         parameter: &'static str,
