@@ -447,6 +447,10 @@ struct Context {
 
 #[derive(Debug, Arbitrary)]
 struct Injection {
+    /// Some: the data starts with `[ctl_action|create][ctl_intType|sfdc]`
+    /// and this `ObjectType` (`Task` when empty), so the SFDC create is
+    /// reached.
+    create: Option<Text>,
     pairs: Vec<(Text, Text)>,
     context: Context,
     error_string: Text,
@@ -490,8 +494,19 @@ pub fn injection(data: &[u8]) {
 
     let mut userdata = UserData::new();
     let mut pairs = Vec::new();
-    for (name, value) in &input.pairs {
-        let (name, value) = (name.build(), value.build());
+    let create = input.create.as_ref().map(|object_type| {
+        let object_type = Some(object_type.build()).filter(|t| !t.is_empty());
+        [
+            ("ctl_action".to_owned(), "create".to_owned()),
+            ("ctl_intType".to_owned(), "sfdc".to_owned()),
+            (
+                "ObjectType".to_owned(),
+                object_type.unwrap_or("Task".to_owned()),
+            ),
+        ]
+    });
+    let built = input.pairs.iter().map(|(n, v)| (n.build(), v.build()));
+    for (name, value) in create.into_iter().flatten().chain(built) {
         let pushed = userdata.push(name.clone(), value.clone());
         assert_eq!(
             pushed.is_err(),
