@@ -31,5 +31,5 @@ fn every_corpus_file_passes_its_target_checks() {
         assert!(files > 0, "corpus {target} is empty");
         targets += 1;
     }
-    assert!(targets >= 2, "found {targets} corpora");
+    assert!(targets >= 5, "found {targets} corpora");
 }

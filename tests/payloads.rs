@@ -170,6 +170,23 @@ fn callback_unknown_result_code() {
     }
 }
 
+/// Found by fuzzing (`fuzz/corpus/callback_form/crash-result-code-with-line-break`):
+/// the unknown code was echoed raw, so its line break split the message.
+#[test]
+fn callback_unknown_result_code_message_is_one_line() {
+    let err = Callback::from_form("result%43ode=\n").unwrap_err();
+    assert_eq!(err.kind(), &ParseErrorKind::UnknownResultCode("\n".into()));
+    assert_eq!(
+        err.to_string(),
+        "unknown resultCode `\\n` (expected SUCCESS, FAIL or IGNORE) at byte 0"
+    );
+    let err = Callback::from_form("resultCode=IGNO%0D%0A%E2%80%A8%C2%85a\u{7}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown resultCode `IGNO\\r\\n\\u{2028}\\u{85}a\\u{7}` (expected SUCCESS, FAIL or IGNORE) at byte 0"
+    );
+}
+
 #[test]
 fn callback_result_code_last_wins() {
     let cb = Callback::from_form("resultCode=bogus&resultCode=IGNORE").unwrap();

@@ -130,6 +130,31 @@ fn table_of_bad_requests() {
     }
 }
 
+/// Found by fuzzing (`fuzz/corpus/request/crash-phone-with-line-break`): the
+/// offending text was echoed raw, so a line break in it split the message.
+#[test]
+fn error_messages_escape_line_breaks_in_the_offending_text() {
+    let err = ClickToDialRequest::from_query("phone=1%0A2").unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &RequestErrorKind::InvalidPhone {
+            value: "1\n2".into()
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2`"
+    );
+    let err = ClickToDialRequest::from_query("phone=1&queue_id=7%0D%E2%80%A9").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`queue_id` must be digits only, got `7\\r\\u{2029}`"
+    );
+    // Text without control characters is shown as it is.
+    let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
+    assert!(err.to_string().ends_with("got `{!Account.Phone}`"), "{err}");
+}
+
 #[test]
 fn from_url_refuses_other_schemes_and_garbage() {
     let err = ClickToDialRequest::from_url("http://vcc-na4.8x8.com/AGUI/make_call.php?phone=1")

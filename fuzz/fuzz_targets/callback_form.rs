@@ -1,0 +1,8 @@
+//! `Callback::from_form` never panics, and `to_form` then `from_form` gives
+//! the same callback. See `checks.rs`.
+#![no_main]
+
+#[path = "../checks.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::callback_form(data));
