@@ -131,13 +131,19 @@ pub fn reference_value(ctx: &CallContext, token: Token) -> String {
         Token::InteractionGuid => ctx.interaction_guid.clone(),
         Token::Notes => ctx.notes.clone(),
         Token::CallAnsweredTime => ctx.answered_at.map_or(0, |t| t.timestamp()).to_string(),
-        Token::CallHangupTime => ctx.hangup_at.map_or(0, |t| t.timestamp()).to_string(),
+        // A call never answered was not established: no hang-up values.
+        Token::CallHangupTime => ctx
+            .answered_at
+            .and(ctx.hangup_at)
+            .map_or(0, |t| t.timestamp())
+            .to_string(),
         Token::CallAnsweredTenantTime => ctx
             .answered_at
             .map(|t| tenant(t, "%Y/%m/%d %H:%M:%S %z"))
             .unwrap_or_default(),
         Token::CallHangupTenantTime => ctx
-            .hangup_at
+            .answered_at
+            .and(ctx.hangup_at)
             .map(|t| tenant(t, "%Y/%m/%d %H:%M:%S %z"))
             .unwrap_or_default(),
         Token::CallDuration => {
