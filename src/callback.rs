@@ -8,10 +8,8 @@ use std::str::FromStr;
 use url::form_urlencoded;
 
 use crate::error::{ParseError, ParseErrorKind};
+use crate::system::NEW_RECORD_ID;
 use crate::userdata::UserData;
-
-/// The system name the contact center appends after a successful create.
-const NEW_RECORD_ID: &str = "ctl_newRecordId";
 
 /// `resultCode`: the outcome of the `ctl_action`.
 ///

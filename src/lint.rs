@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::request::ClickToDialRequest;
-use crate::system::{known_system_name, Action, Integration, SYSTEM_NAMES};
+use crate::system::{known_system_name, SYSTEM_NAMES};
 use crate::token::Token;
 use crate::userdata::{is_system_name, UserData};
 
@@ -363,9 +363,7 @@ fn system(lints: &mut Vec<Lint>, data: &UserData<'_>) {
             );
         }
     }
-    let creates_sfdc =
-        system.action == Some(Action::Create) && system.integration == Some(Integration::Sfdc);
-    if creates_sfdc && data.get("ObjectType").is_none_or(str::is_empty) {
+    if system.creates_sfdc() && crate::sfdc::object_type(data).is_none() {
         push(
             lints,
             LintKind::CreateWithoutObjectType,

@@ -149,10 +149,7 @@ impl ActionPlan {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn new(data: &UserData<'_>) -> ActionPlan {
-        let object_type = data
-            .get("ObjectType")
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned);
+        let object_type = crate::sfdc::object_type(data).map(str::to_owned);
         Self::from_system(&data.system(), object_type)
     }
 
@@ -231,8 +228,9 @@ impl ActionPlan {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn sfdc_create(&self, expanded: &UserData<'_>) -> Option<SfdcCreate> {
+        // The plan has read the system data: only the fields are left.
         self.create.as_ref()?;
-        SfdcCreate::from_userdata(expanded)
+        SfdcCreate::from_fields(expanded)
     }
 
     /// The callback URL with its tokens expanded, checked against `policy`;

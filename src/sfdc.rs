@@ -6,11 +6,16 @@ use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::system::{Action, Integration};
-use crate::userdata::{is_system_name, UserData};
+use crate::userdata::UserData;
 
 /// The user data name that holds the sObject type.
 const OBJECT_TYPE: &str = "ObjectType";
+
+/// The object a create makes: the last `ObjectType` user field, spelled
+/// exactly, when it is not empty.
+pub(crate) fn object_type<'d>(data: &'d UserData<'_>) -> Option<&'d str> {
+    data.get(OBJECT_TYPE).filter(|s| !s.is_empty())
+}
 
 /// Bytes kept as they are in the sObject segment of the path: a Salesforce
 /// API name is letters, digits and `_`; everything else is percent-encoded.
@@ -78,14 +83,19 @@ impl SfdcCreate {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn from_userdata(data: &UserData<'_>) -> Option<SfdcCreate> {
-        let system = data.system();
-        if system.action != Some(Action::Create) || system.integration != Some(Integration::Sfdc) {
+        if !data.system().creates_sfdc() {
             return None;
         }
-        let sobject = data.get(OBJECT_TYPE).filter(|s| !s.is_empty())?;
+        Self::from_fields(data)
+    }
+
+    /// The create for data already known to ask for one (the action plan
+    /// has read its system data): `None` only without an `ObjectType`.
+    pub(crate) fn from_fields(data: &UserData<'_>) -> Option<SfdcCreate> {
+        let sobject = object_type(data)?;
         let fields = data
             .user_fields()
-            .filter(|(name, _)| *name != OBJECT_TYPE && !is_system_name(name))
+            .filter(|(name, _)| *name != OBJECT_TYPE)
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
             .collect();
         Some(SfdcCreate {

@@ -132,7 +132,7 @@ const INT_TYPE: &str = "ctl_intType";
 const LAUNCH_OPT: &str = "ctl_launchopt";
 const LAUNCH_EXT: &str = "ctl_launchext";
 const PARENT_ID: &str = "ctl_parentid";
-const NEW_RECORD_ID: &str = "ctl_newRecordId";
+pub(crate) const NEW_RECORD_ID: &str = "ctl_newRecordId";
 const CALLBACK_URL: &str = "ctl_callbackUrl";
 const RECORD_NAME: &str = "ctl_recordname";
 /// Every known system name, in the vendor's order and spelling.
@@ -164,6 +164,12 @@ pub fn known_system_name(name: &str) -> Option<&'static str> {
 }
 
 impl SystemData {
+    /// Whether this asks for the one create the contact center runs:
+    /// `ctl_action=create` with `ctl_intType=sfdc`.
+    pub(crate) fn creates_sfdc(&self) -> bool {
+        self.action == Some(Action::Create) && self.integration == Some(Integration::Sfdc)
+    }
+
     /// Reads the system data strictly: a `ctl_launchopt` other than `true` or
     /// `false` is an error at the offset of its pair (every one is checked,
     /// though the last one gives the value).

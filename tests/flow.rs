@@ -246,6 +246,18 @@ fn result_code_rules() {
             "{text}"
         );
     }
+    // A planned create with no (or an empty) ObjectType has nothing to send.
+    for text in [
+        "[ctl_action|create][ctl_intType|sfdc]",
+        "[ctl_action|create][ctl_intType|SFDC][ObjectType|]",
+    ] {
+        let data = UserData::parse(text).unwrap();
+        let plan = ActionPlan::new(&data);
+        assert!(plan.create.is_some(), "{text}");
+        assert_eq!(plan.create.as_ref().unwrap().object_type, None, "{text}");
+        assert_eq!(plan.sfdc_create(&data), None, "{text}");
+    }
+
     // The tenant's ctl_newRecordId is replaced by the system's.
     let data = UserData::parse(
         "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][CTL_NEWRECORDID|fake]",

@@ -79,6 +79,11 @@ fn each_kind_on_a_minimal_case() {
             "[ObjectType|Task]",
         ),
         (
+            "[ctl_action|create][ctl_intType|sfdc][ObjectType|]",
+            CreateWithoutObjectType,
+            "[ObjectType|Task]",
+        ),
+        (
             "[ctl_launchopt|yes]",
             InvalidSystemValue,
             "takes `true` or `false`",
