@@ -21,6 +21,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The tenant's segment when it is only dots: every dot encoded.
+const DOTS: &AsciiSet = &SEGMENT.add(b'.');
+
 /// A "Place Call For Agent" request: who places the call, what to dial, and
 /// the data that rides along, as 8x8's JSON call API takes it.
 ///
@@ -126,8 +129,9 @@ impl PlaceCall {
     }
 
     /// The API path for `tenant`: `/api/v1/tenants/{tenant}/calls`, the
-    /// tenant percent-encoded except `A-Z a-z 0-9 - . _ ~`, so no tenant name
-    /// leaves its segment.
+    /// tenant percent-encoded except `A-Z a-z 0-9 - . _ ~` (a tenant of dots
+    /// only, `..`, has its dots encoded too), so no tenant name leaves its
+    /// segment.
     ///
     /// # Example
     ///
@@ -135,12 +139,16 @@ impl PlaceCall {
     /// use clicktodial::PlaceCall;
     /// assert_eq!(PlaceCall::path("acmecorp01"), "/api/v1/tenants/acmecorp01/calls");
     /// assert_eq!(PlaceCall::path("../x?y"), "/api/v1/tenants/..%2Fx%3Fy/calls");
+    /// assert_eq!(PlaceCall::path(".."), "/api/v1/tenants/%2E%2E/calls");
     /// ```
     pub fn path(tenant: &str) -> String {
-        format!(
-            "/api/v1/tenants/{}/calls",
-            utf8_percent_encode(tenant, SEGMENT)
-        )
+        // `.` and `..` would be read as "this" and "the parent" segment.
+        let set = if tenant.bytes().all(|b| b == b'.') {
+            DOTS
+        } else {
+            SEGMENT
+        };
+        format!("/api/v1/tenants/{}/calls", utf8_percent_encode(tenant, set))
     }
 
     /// The JSON body, fields in the order of the vendor's example:
