@@ -23,7 +23,10 @@ use tokio::sync::mpsc;
 
 /// The handler: a malformed body never gets here (axum answers 422 with the
 /// parse error); a good one is handed to the rest of the CRM.
-async fn callback(State(done): State<mpsc::Sender<Callback>>, Form(cb): Form<Callback>) -> StatusCode {
+async fn callback(
+    State(done): State<mpsc::Sender<Callback>>,
+    Form(cb): Form<Callback>,
+) -> StatusCode {
     match cb.result_code {
         ResultCode::Success => println!(
             "receiver: record created: {}",

@@ -25,7 +25,7 @@
 //! - **Reading answers.** Salesforce's and 8x8's answers are read with
 //!   `serde_json`; anything that is not the documented success becomes one
 //!   line naming the status and what the body said, with control characters
-//!   and line breaks turned into spaces and at most [`MAX_DETAIL`]
+//!   and line breaks turned into spaces and at most 300
 //!   characters.
 
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
@@ -85,8 +85,7 @@ fn form_body<B: AsRef<[u8]>>(req: &Request<B>) -> Result<&str, RequestError> {
         }
         .into());
     }
-    std::str::from_utf8(body)
-        .map_err(|e| RequestErrorKind::BodyNotUtf8(e.valid_up_to()).into())
+    std::str::from_utf8(body).map_err(|e| RequestErrorKind::BodyNotUtf8(e.valid_up_to()).into())
 }
 
 /// `application/x-www-form-urlencoded`, with at most a UTF-8 charset.
@@ -198,8 +197,7 @@ impl Callback {
             }
             .into());
         }
-        Callback::from_form(form_body(req)?)
-            .map_err(|e| RequestErrorKind::CallbackBody(e).into())
+        Callback::from_form(form_body(req)?).map_err(|e| RequestErrorKind::CallbackBody(e).into())
     }
 
     /// The callback POST to `url` (the expanded, checked `ctl_callbackUrl`):
@@ -317,7 +315,7 @@ impl CreateOutcome {
     ///   is not JSON (an HTML error page, a truncated answer), the JSON
     ///   error and the body's first characters. Line breaks and control
     ///   characters become spaces, and the vendor's part is at most
-    ///   [`MAX_DETAIL`] characters, so the line can go into a callback's
+    ///   300 characters, so the line can go into a callback's
     ///   `errorString` as it is.
     ///
     /// # Example

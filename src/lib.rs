@@ -117,7 +117,7 @@
 //! - `http`: the HTTP edge, on the [`http`](https://docs.rs/http/1) crate
 //!   (re-exported as `clicktodial::http`): `from_http` and `to_http`
 //!   conversions for the request, the callback, the screenpop and the
-//!   Salesforce create, [`CreateOutcome::from_sfdc_response`], and
+//!   Salesforce create, `CreateOutcome::from_sfdc_response`, and
 //!   [`PlaceCall`]'s request and answer. Still no I/O: you send the
 //!   `http::Request` with the client you have.
 //!
@@ -159,9 +159,6 @@ pub use callback_url::{check_callback_url, CallbackPolicy};
 pub use context::{CallContext, TokenValues, TransactionCode};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
 pub use lint::{Lint, LintKind};
-#[cfg(feature = "http")]
-pub use http_edge::MAX_BODY_LEN;
-pub use place_call::PlaceCall;
 pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};
 pub use request::ClickToDialRequest;
 pub use screenpop::Screenpop;
@@ -170,6 +167,11 @@ pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData}
 pub use template::{expand, Template};
 pub use token::Token;
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
+
+// The HTTP edge and 8x8's JSON call API.
+#[cfg(feature = "http")]
+pub use http_edge::MAX_BODY_LEN;
+pub use place_call::PlaceCall;
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -280,9 +280,12 @@ impl PlaceCall {
         };
         let value: Value = serde_json::from_slice(body).map_err(|e| answer(not_json(&e, body)))?;
         if (200..300).contains(&status) {
-            let guid = ["interactionGuid", "id"]
-                .iter()
-                .find_map(|k| value.get(k).and_then(Value::as_str).filter(|g| !g.is_empty()));
+            let guid = ["interactionGuid", "id"].iter().find_map(|k| {
+                value
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .filter(|g| !g.is_empty())
+            });
             if let Some(guid) = guid {
                 return Ok(guid.to_owned());
             }

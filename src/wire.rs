@@ -261,7 +261,10 @@ impl Serialize for ClickToDialRequest {
             ("callerId", self.caller_id.clone()),
             ("dialplan_id", self.dialplan_id.map(|v| v.to_string())),
             ("queue_id", self.queue_id.map(|v| v.to_string())),
-            ("ctl_userdata", self.userdata.as_ref().map(ToString::to_string)),
+            (
+                "ctl_userdata",
+                self.userdata.as_ref().map(ToString::to_string),
+            ),
             (
                 "extTransactionData",
                 self.ext_transaction_data.as_ref().map(ToString::to_string),

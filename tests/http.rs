@@ -25,16 +25,20 @@ fn post(uri: &str, content_type: Option<&str>, body: &[u8]) -> Request<Vec<u8>> 
 
 #[test]
 fn request_get_reads_the_query_and_ignores_a_body() {
-    let req = Request::get("/AGUI/make_call.php?prefix=1&phone=6502928880&ctl_userdata=%5Ba%7C1%5D")
-        .body(b"ctl_userdata=%5Ba%7Cbody%5D".to_vec())
-        .unwrap();
+    let req =
+        Request::get("/AGUI/make_call.php?prefix=1&phone=6502928880&ctl_userdata=%5Ba%7C1%5D")
+            .body(b"ctl_userdata=%5Ba%7Cbody%5D".to_vec())
+            .unwrap();
     let got = ClickToDialRequest::from_http(&req).unwrap();
     assert_eq!(
         got,
-        ClickToDialRequest::from_query("prefix=1&phone=6502928880&ctl_userdata=%5Ba%7C1%5D").unwrap()
+        ClickToDialRequest::from_query("prefix=1&phone=6502928880&ctl_userdata=%5Ba%7C1%5D")
+            .unwrap()
     );
     // No query at all: phone is missing.
-    let req = Request::get("/AGUI/make_call.php").body(Vec::new()).unwrap();
+    let req = Request::get("/AGUI/make_call.php")
+        .body(Vec::new())
+        .unwrap();
     assert_eq!(
         ClickToDialRequest::from_http(&req).unwrap_err().kind(),
         &RequestErrorKind::MissingPhone
@@ -45,11 +49,22 @@ fn request_get_reads_the_query_and_ignores_a_body() {
 fn request_post_is_query_and_form() {
     let query = "phone=6502928880&ctl_userdata=%5Ba%7Cquery%5D&prefix=1";
     let form = "ctl_userdata=%5Ba%7Cpost%5D&extTransactionData=%5BextRecordId%7C42%5D&prefix=9";
-    let req = post(&format!("/AGUI/make_call.php?{query}"), Some(FORM), form.as_bytes());
+    let req = post(
+        &format!("/AGUI/make_call.php?{query}"),
+        Some(FORM),
+        form.as_bytes(),
+    );
     let got = ClickToDialRequest::from_http(&req).unwrap();
-    assert_eq!(got, ClickToDialRequest::from_query_and_form(query, form).unwrap());
+    assert_eq!(
+        got,
+        ClickToDialRequest::from_query_and_form(query, form).unwrap()
+    );
     assert_eq!(got.userdata.unwrap().get("a"), Some("post"));
-    assert_eq!(got.prefix.as_deref(), Some("1"), "prefix comes from the query only");
+    assert_eq!(
+        got.prefix.as_deref(),
+        Some("1"),
+        "prefix comes from the query only"
+    );
 }
 
 #[test]
@@ -66,8 +81,14 @@ fn content_type_and_charset_spellings() {
         assert!(Callback::from_http(&req).is_ok(), "{ct}");
     }
     let refused = [
-        ("application/json", RequestErrorKind::ContentType("application/json".into())),
-        ("text/plain", RequestErrorKind::ContentType("text/plain".into())),
+        (
+            "application/json",
+            RequestErrorKind::ContentType("application/json".into()),
+        ),
+        (
+            "text/plain",
+            RequestErrorKind::ContentType("text/plain".into()),
+        ),
         (
             "multipart/form-data; boundary=x",
             RequestErrorKind::ContentType("multipart/form-data".into()),
@@ -82,7 +103,11 @@ fn content_type_and_charset_spellings() {
         let req = post("/cb", Some(ct), b"resultCode=IGNORE");
         assert_eq!(Callback::from_http(&req).unwrap_err().kind(), &kind, "{ct}");
         let req = post("/m?phone=1", Some(ct), b"x=1");
-        assert_eq!(ClickToDialRequest::from_http(&req).unwrap_err().kind(), &kind, "{ct}");
+        assert_eq!(
+            ClickToDialRequest::from_http(&req).unwrap_err().kind(),
+            &kind,
+            "{ct}"
+        );
     }
 }
 
@@ -90,7 +115,10 @@ fn content_type_and_charset_spellings() {
 fn missing_content_type() {
     // An empty POST needs none.
     let req = post("/m?phone=6502928880", None, b"");
-    assert_eq!(ClickToDialRequest::from_http(&req).unwrap().phone, "6502928880");
+    assert_eq!(
+        ClickToDialRequest::from_http(&req).unwrap().phone,
+        "6502928880"
+    );
     // A body without one is refused, and the error says so.
     let req = post("/m?phone=6502928880", None, b"ctl_userdata=%5Ba%7C1%5D");
     let err = ClickToDialRequest::from_http(&req).unwrap_err();
@@ -106,7 +134,13 @@ fn missing_content_type() {
 
 #[test]
 fn other_methods_are_named() {
-    for method in [Method::PUT, Method::HEAD, Method::DELETE, Method::OPTIONS, Method::PATCH] {
+    for method in [
+        Method::PUT,
+        Method::HEAD,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::PATCH,
+    ] {
         let req = Request::builder()
             .method(method.clone())
             .uri("/m?phone=1")
@@ -139,7 +173,10 @@ fn body_size_limit_is_exact() {
     let err = Callback::from_http(&post("/cb", Some(FORM), &body)).unwrap_err();
     assert_eq!(
         err.kind(),
-        &RequestErrorKind::BodyTooLarge { len: MAX_BODY_LEN + 1, limit: MAX_BODY_LEN }
+        &RequestErrorKind::BodyTooLarge {
+            len: MAX_BODY_LEN + 1,
+            limit: MAX_BODY_LEN
+        }
     );
 }
 
@@ -148,7 +185,8 @@ fn non_utf8_body_names_the_offset() {
     let err = Callback::from_http(&post("/cb", Some(FORM), b"resultCode=FAIL&e=\xff")).unwrap_err();
     assert_eq!(err.kind(), &RequestErrorKind::BodyNotUtf8(18));
     // Percent-escaped bytes are the form's business: U+FFFD, as from_form.
-    let cb = Callback::from_http(&post("/cb", Some(FORM), b"resultCode=FAIL&errorString=%FF")).unwrap();
+    let cb =
+        Callback::from_http(&post("/cb", Some(FORM), b"resultCode=FAIL&errorString=%FF")).unwrap();
     assert_eq!(cb.error_string, "\u{FFFD}");
 }
 
@@ -158,7 +196,10 @@ fn callback_body_errors_keep_the_parse_error() {
     let RequestErrorKind::CallbackBody(parse) = err.kind() else {
         panic!("{err:?}")
     };
-    assert_eq!(parse, &Callback::from_form("resultCode=success").unwrap_err());
+    assert_eq!(
+        parse,
+        &Callback::from_form("resultCode=success").unwrap_err()
+    );
     assert_eq!(
         err.to_string(),
         "callback body: unknown resultCode `success` (expected SUCCESS, FAIL or IGNORE) at byte 0"
@@ -175,9 +216,16 @@ fn callback_and_screenpop_requests() {
     assert_eq!(req.uri(), "https://crm.example.com/cb?t=1");
     assert_eq!(req.headers().len(), 1);
     assert_eq!(req.headers()["content-type"], FORM);
-    assert_eq!(Callback::from_http(&req).unwrap(), cb, "what to_http builds, from_http reads");
+    assert_eq!(
+        Callback::from_http(&req).unwrap(),
+        cb,
+        "what to_http builds, from_http reads"
+    );
 
-    let pop = Screenpop { password: "hunter2".into(), ..Screenpop::default() };
+    let pop = Screenpop {
+        password: "hunter2".into(),
+        ..Screenpop::default()
+    };
     let req = pop.to_http(&Url::parse("https://[2001:db8::1]:8443/pop").unwrap());
     assert_eq!(req.uri(), "https://[2001:db8::1]:8443/pop");
     assert_eq!(req.body(), pop.to_form().as_bytes());
@@ -201,7 +249,11 @@ fn user_info_becomes_a_sensitive_basic_header() {
 #[test]
 fn urls_no_uri_can_hold_go_nowhere() {
     let cb = Callback::ignore(UserData::new());
-    for url in ["mailto:a@crm.example.com", "data:text/plain,x", "file:///etc/passwd"] {
+    for url in [
+        "mailto:a@crm.example.com",
+        "data:text/plain,x",
+        "file:///etc/passwd",
+    ] {
         let req = cb.to_http(&Url::parse(url).unwrap());
         assert_eq!(req.uri(), "/", "{url}");
         assert!(req.uri().host().is_none());
@@ -223,7 +275,10 @@ fn sfdc_request() {
     let token = "00D5e000000abcd!AQ0AQH.xyz_1234";
     let req = create().to_http(&instance, "59.0", token).unwrap();
     assert_eq!(req.method(), Method::POST);
-    assert_eq!(req.uri(), "https://acme.my.salesforce.com/services/data/v59.0/sobjects/Task/");
+    assert_eq!(
+        req.uri(),
+        "https://acme.my.salesforce.com/services/data/v59.0/sobjects/Task/"
+    );
     assert_eq!(req.headers()["content-type"], "application/json");
     assert_eq!(req.headers()["accept"], "application/json");
     assert_eq!(req.headers()["authorization"], &format!("Bearer {token}"));
@@ -237,23 +292,38 @@ fn sfdc_request() {
     // A path on the instance is a prefix.
     let proxied = Url::parse("http://127.0.0.1:8080/sf/").unwrap();
     let req = create().to_http(&proxied, "v60.0", token).unwrap();
-    assert_eq!(req.uri(), "http://127.0.0.1:8080/sf/services/data/v60.0/sobjects/Task/");
+    assert_eq!(
+        req.uri(),
+        "http://127.0.0.1:8080/sf/services/data/v60.0/sobjects/Task/"
+    );
 }
 
 #[test]
 fn sfdc_bad_instance() {
     for (url, reason) in [
-        ("ftp://acme.my.salesforce.com/", "the scheme must be http or https"),
-        ("mailto:x@acme.example.com", "the scheme must be http or https"),
+        (
+            "ftp://acme.my.salesforce.com/",
+            "the scheme must be http or https",
+        ),
+        (
+            "mailto:x@acme.example.com",
+            "the scheme must be http or https",
+        ),
     ] {
-        let err = create().to_http(&Url::parse(url).unwrap(), "v59.0", "t").unwrap_err();
+        let err = create()
+            .to_http(&Url::parse(url).unwrap(), "v59.0", "t")
+            .unwrap_err();
         assert!(
             matches!(err.kind(), RequestErrorKind::Target { reason: r, .. } if *r == reason),
             "{url}: {err}"
         );
     }
     let err = create()
-        .to_http(&Url::parse("https://u:secretpw@h.example.com").unwrap(), "v59.0", "")
+        .to_http(
+            &Url::parse("https://u:secretpw@h.example.com").unwrap(),
+            "v59.0",
+            "",
+        )
         .unwrap_err();
     assert!(!err.to_string().contains("secretpw"));
 }
@@ -276,7 +346,10 @@ fn tokens_no_header_can_hold_are_refused_unshown() {
         let err = create().to_http(&instance, "v59.0", token).unwrap_err();
         assert_eq!(
             err.kind(),
-            &RequestErrorKind::Credential { what: "the access token", reason },
+            &RequestErrorKind::Credential {
+                what: "the access token",
+                reason
+            },
             "{token:?}"
         );
         let text = format!("{err} {err:?}");
@@ -322,7 +395,10 @@ fn sfdc_documented_answers() {
 fn sfdc_other_answers() {
     // A success body under another status is not a success.
     assert_eq!(failed(500, SUCCESS), "Salesforce answered 500: unexpected answer {\"errors\":[],\"id\":\"001D000000IqhSLIAZ\",\"success\":true}");
-    assert_eq!(failed(204, b"{}"), "Salesforce answered 204: no record id in the answer");
+    assert_eq!(
+        failed(204, b"{}"),
+        "Salesforce answered 204: no record id in the answer"
+    );
     assert_eq!(
         failed(201, br#"{"id":"","success":true,"errors":[]}"#),
         "Salesforce answered 201: no record id in the answer"
@@ -337,10 +413,16 @@ fn sfdc_other_answers() {
         "Salesforce answered 400: X: a b; Y; m; {\"other\":1}"
     );
     // Not JSON.
-    let html = failed(503, b"<!DOCTYPE html>\n<html><body>Service\tUnavailable</body></html>");
+    let html = failed(
+        503,
+        b"<!DOCTYPE html>\n<html><body>Service\tUnavailable</body></html>",
+    );
     assert!(html.starts_with("Salesforce answered 503: body is not JSON (expected value at line 1 column 1): `<!DOCTYPE html> <html><body>Service Unavailable"), "{html}");
     let truncated = failed(201, br#"{"id":"001D000000IqhSLIAZ","errors":[],"succ"#);
-    assert!(truncated.starts_with("Salesforce answered 201: body is not JSON (EOF while parsing"), "{truncated}");
+    assert!(
+        truncated.starts_with("Salesforce answered 201: body is not JSON (EOF while parsing"),
+        "{truncated}"
+    );
     assert_eq!(
         failed(502, b""),
         "Salesforce answered 502: body is not JSON (EOF while parsing a value at line 1 column 0): an empty body"
@@ -350,10 +432,17 @@ fn sfdc_other_answers() {
 
 #[test]
 fn sfdc_failures_are_one_bounded_line() {
-    let long = format!(r#"[{{"message":"{}","errorCode":"E"}}]"#, "x\\r\\n".repeat(10_000));
+    let long = format!(
+        r#"[{{"message":"{}","errorCode":"E"}}]"#,
+        "x\\r\\n".repeat(10_000)
+    );
     let line = failed(400, long.as_bytes());
     assert!(!line.contains(['\r', '\n']));
-    assert!(line.chars().count() <= "Salesforce answered 400: ".len() + 301, "{}", line.len());
+    assert!(
+        line.chars().count() <= "Salesforce answered 400: ".len() + 301,
+        "{}",
+        line.len()
+    );
     assert!(line.ends_with('…'));
 }
 
@@ -385,10 +474,17 @@ fn place_call_body_matches_the_vendor_example_field_by_field() {
     for (name, value) in theirs {
         assert_eq!(ours.get(name), Some(value), "field `{name}`");
     }
-    assert_eq!(ours.len(), theirs.len(), "no field the vendor does not send");
+    assert_eq!(
+        ours.len(),
+        theirs.len(),
+        "no field the vendor does not send"
+    );
     // And in the vendor's order.
     let order = |text: &str, names: Vec<&String>| {
-        names.into_iter().map(|n| text.find(&format!("\"{n}\"")).unwrap()).collect::<Vec<_>>()
+        names
+            .into_iter()
+            .map(|n| text.find(&format!("\"{n}\"")).unwrap())
+            .collect::<Vec<_>>()
     };
     let ours_text = vendor_call().to_json();
     let positions = order(&ours_text, theirs.keys().collect());
@@ -404,16 +500,31 @@ fn place_call_body_matches_the_vendor_example_field_by_field() {
 #[test]
 fn place_call_request_headers() {
     let platform = Url::parse("https://vcc-na12.8x8.com").unwrap();
-    let req = vendor_call().to_http(&platform, "supertenantcsm01", "myclientId", "nevertellanyone").unwrap();
+    let req = vendor_call()
+        .to_http(
+            &platform,
+            "supertenantcsm01",
+            "myclientId",
+            "nevertellanyone",
+        )
+        .unwrap();
     assert_eq!(req.method(), Method::POST);
-    assert_eq!(req.uri(), "https://vcc-na12.8x8.com/api/v1/tenants/supertenantcsm01/calls");
+    assert_eq!(
+        req.uri(),
+        "https://vcc-na12.8x8.com/api/v1/tenants/supertenantcsm01/calls"
+    );
     // The vendor's documented header for these credentials.
-    assert_eq!(req.headers()["authorization"], "Basic bXljbGllbnRJZDpuZXZlcnRlbGxhbnlvbmU=");
+    assert_eq!(
+        req.headers()["authorization"],
+        "Basic bXljbGllbnRJZDpuZXZlcnRlbGxhbnlvbmU="
+    );
     assert!(req.headers()["authorization"].is_sensitive());
     assert_eq!(req.headers()["content-type"], "application/json");
     assert!(!format!("{req:?}").contains("bXljbGllbnRJZDpuZXZlcnRlbGxhbnlvbmU"));
     // A tenant cannot leave its segment.
-    let req = vendor_call().to_http(&platform, "a/../b?c", "u", "t").unwrap();
+    let req = vendor_call()
+        .to_http(&platform, "a/../b?c", "u", "t")
+        .unwrap();
     assert_eq!(req.uri().path(), "/api/v1/tenants/a%2F..%2Fb%3Fc/calls");
     assert_eq!(req.uri().query(), None);
 }
@@ -422,20 +533,44 @@ fn place_call_request_headers() {
 fn place_call_credentials_refused_unshown() {
     let platform = Url::parse("https://vcc-na12.8x8.com").unwrap();
     let cases = [
-        ("SECRETuser:x", "tok", "the user name", "it contains `:`, which Basic auth cannot hold in a user name"),
+        (
+            "SECRETuser:x",
+            "tok",
+            "the user name",
+            "it contains `:`, which Basic auth cannot hold in a user name",
+        ),
         ("", "tok", "the user name", "it is empty"),
-        ("SECRET\nuser", "tok", "the user name", "it contains a line break"),
-        ("user", "SECRET\r\ntok", "the action token", "it contains a line break"),
-        ("user", "SECRET\0tok", "the action token", "it contains a control character"),
+        (
+            "SECRET\nuser",
+            "tok",
+            "the user name",
+            "it contains a line break",
+        ),
+        (
+            "user",
+            "SECRET\r\ntok",
+            "the action token",
+            "it contains a line break",
+        ),
+        (
+            "user",
+            "SECRET\0tok",
+            "the action token",
+            "it contains a control character",
+        ),
         ("user", "", "the action token", "it is empty"),
     ];
     for (user, token, what, reason) in cases {
-        let err = vendor_call().to_http(&platform, "t", user, token).unwrap_err();
+        let err = vendor_call()
+            .to_http(&platform, "t", user, token)
+            .unwrap_err();
         assert_eq!(err.kind(), &RequestErrorKind::Credential { what, reason });
         assert!(!format!("{err} {err:?}").contains("SECRET"));
     }
     // Spaces and non-ASCII are fine in Basic credentials (UTF-8, base64).
-    assert!(vendor_call().to_http(&platform, "t", "jöe doe", "tök en").is_ok());
+    assert!(vendor_call()
+        .to_http(&platform, "t", "jöe doe", "tök en")
+        .is_ok());
 }
 
 #[test]
@@ -445,8 +580,15 @@ fn place_call_answers() {
         "int-184a0c5493f-nempJR9b0nXcZbChiZmtZkLCE-phone-00-acmecorp01"
     );
     // The OpenAPI reference's `id`.
-    assert_eq!(PlaceCall::interaction_guid(200, br#"{"id":"int-1"}"#).unwrap(), "int-1");
-    let err = |status, body: &[u8]| PlaceCall::interaction_guid(status, body).unwrap_err().to_string();
+    assert_eq!(
+        PlaceCall::interaction_guid(200, br#"{"id":"int-1"}"#).unwrap(),
+        "int-1"
+    );
+    let err = |status, body: &[u8]| {
+        PlaceCall::interaction_guid(status, body)
+            .unwrap_err()
+            .to_string()
+    };
     assert_eq!(
         err(400, CALL_FAULT),
         "8x8 answered 400: Bad Request (Agent=[ag0VYyLh0YTsymdbtYIaaaa] not available to handle interaction)"
@@ -457,13 +599,24 @@ fn place_call_answers() {
         "a guid under an error status is not a success"
     );
     assert_eq!(
-        err(200, br#"{"reasons":["Call successfully initiated"],"message":"OK"}"#),
+        err(
+            200,
+            br#"{"reasons":["Call successfully initiated"],"message":"OK"}"#
+        ),
         "8x8 answered 200: no interactionGuid in the answer: OK (Call successfully initiated)"
     );
-    assert_eq!(err(200, br#"{"interactionGuid":""}"#), "8x8 answered 200: no interactionGuid in the answer");
-    assert_eq!(err(403, br#"{"reasons":[1,"two"]}"#), "8x8 answered 403: 1; two");
+    assert_eq!(
+        err(200, br#"{"interactionGuid":""}"#),
+        "8x8 answered 200: no interactionGuid in the answer"
+    );
+    assert_eq!(
+        err(403, br#"{"reasons":[1,"two"]}"#),
+        "8x8 answered 403: 1; two"
+    );
     assert_eq!(err(403, b"[]"), "8x8 answered 403: unexpected answer []");
-    assert!(err(401, b"<html>Unauthorized</html>").starts_with("8x8 answered 401: body is not JSON"));
+    assert!(
+        err(401, b"<html>Unauthorized</html>").starts_with("8x8 answered 401: body is not JSON")
+    );
     assert_eq!(
         err(502, b""),
         "8x8 answered 502: body is not JSON (EOF while parsing a value at line 1 column 0): an empty body"

@@ -147,7 +147,10 @@ async fn callback_arrives_through_axum_form_and_from_http() {
         let (status, _) = send(&client, failed.to_http(&server.url("/form"))).await;
         assert_eq!(status, 204);
         let (_, got) = rx.recv().await.unwrap();
-        assert_eq!((got.result_code, got.error_string.as_str()), (ResultCode::Fail, "INVALID_FIELD: x"));
+        assert_eq!(
+            (got.result_code, got.error_string.as_str()),
+            (ResultCode::Fail, "INVALID_FIELD: x")
+        );
 
         // Bad bodies: axum's Form refuses what from_form refuses; from_http
         // says why in one line.
@@ -157,8 +160,12 @@ async fn callback_arrives_through_axum_form_and_from_http() {
             req
         };
         let (status, _) = send(&client, bad("/form", "resultCode=success")).await;
-        assert_eq!(status, 422, "axum's Form answers 422 for a body serde refuses");
-        let (status, body) = send(&client, bad("/raw", "ctl_userdata=%5Bx&resultCode=IGNORE")).await;
+        assert_eq!(
+            status, 422,
+            "axum's Form answers 422 for a body serde refuses"
+        );
+        let (status, body) =
+            send(&client, bad("/raw", "ctl_userdata=%5Bx&resultCode=IGNORE")).await;
         assert_eq!(status, 400);
         assert_eq!(
             String::from_utf8(body).unwrap(),
@@ -166,10 +173,14 @@ async fn callback_arrives_through_axum_form_and_from_http() {
         );
         let (status, body) = send(&client, bad("/raw", "errorString=x")).await;
         assert_eq!(status, 400);
-        assert!(String::from_utf8(body).unwrap().contains("missing field `resultCode`"));
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains("missing field `resultCode`"));
 
         // Wrong method, wrong content type, too large, not UTF-8.
-        let get = http::Request::get(server.url("/raw").as_str()).body(Vec::new()).unwrap();
+        let get = http::Request::get(server.url("/raw").as_str())
+            .body(Vec::new())
+            .unwrap();
         let (status, body) = send(&client, get).await;
         assert_eq!(status, 400);
         assert_eq!(
@@ -181,14 +192,19 @@ async fn callback_arrives_through_axum_form_and_from_http() {
             .insert("content-type", "application/json".parse().unwrap());
         let (status, body) = send(&client, json).await;
         assert_eq!(status, 400);
-        assert!(String::from_utf8(body).unwrap().contains("`application/json`"));
+        assert!(String::from_utf8(body)
+            .unwrap()
+            .contains("`application/json`"));
         let mut big = bad("/raw", "");
         *big.body_mut() = vec![b'x'; MAX_BODY_LEN + 1];
         let (status, body) = send(&client, big).await;
         assert_eq!(status, 400);
         assert_eq!(
             String::from_utf8(body).unwrap(),
-            format!("body of {} bytes is over the limit of {MAX_BODY_LEN} bytes", MAX_BODY_LEN + 1)
+            format!(
+                "body of {} bytes is over the limit of {MAX_BODY_LEN} bytes",
+                MAX_BODY_LEN + 1
+            )
         );
         let mut latin1 = bad("/raw", "");
         *latin1.body_mut() = b"resultCode=FAIL&errorString=caf\xe9".to_vec();
@@ -224,7 +240,9 @@ async fn make_call_request_arrives_through_query_and_from_http() {
             req: Request,
         ) -> axum::response::Response {
             let (parts, body) = req.into_parts();
-            let body: Bytes = axum::body::to_bytes(body, MAX_BODY_LEN).await.unwrap_or_default();
+            let body: Bytes = axum::body::to_bytes(body, MAX_BODY_LEN)
+                .await
+                .unwrap_or_default();
             match ClickToDialRequest::from_http(&http::Request::from_parts(parts, body)) {
                 Ok(req) => {
                     let _ = tx.send(req).await;
@@ -247,30 +265,47 @@ async fn make_call_request_arrives_through_query_and_from_http() {
         for base in ["/query", "/raw"] {
             // to_url takes https only; the loopback server speaks http.
             let https_base = server.url(base).as_str().replacen("http:", "https:", 1);
-            let url = link.to_url(&https_base).unwrap().replacen("https:", "http:", 1);
-            let (status, body) = send(&client, http::Request::get(url).body(Vec::new()).unwrap()).await;
+            let url = link
+                .to_url(&https_base)
+                .unwrap()
+                .replacen("https:", "http:", 1);
+            let (status, body) =
+                send(&client, http::Request::get(url).body(Vec::new()).unwrap()).await;
             assert_eq!(status, 204, "{base}: {}", String::from_utf8_lossy(&body));
             assert_eq!(rx.recv().await.unwrap(), link);
         }
 
         // POST: the form's ctl_userdata wins over the query's.
         let post = http::Request::post(
-            server.url("/raw/AGUI/make_call.php?phone=6502928880&ctl_userdata=%5Ba%7Cq%5D").as_str(),
+            server
+                .url("/raw/AGUI/make_call.php?phone=6502928880&ctl_userdata=%5Ba%7Cq%5D")
+                .as_str(),
         )
-        .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
         .body(b"ctl_userdata=%5Ba%7Cpost%5D".to_vec())
         .unwrap();
         let (status, _) = send(&client, post).await;
         assert_eq!(status, 204);
-        assert_eq!(rx.recv().await.unwrap().userdata.unwrap().get("a"), Some("post"));
+        assert_eq!(
+            rx.recv().await.unwrap().userdata.unwrap().get("a"),
+            Some("post")
+        );
 
         // A merge field the CRM left: the Query extractor refuses it (400),
         // from_http names the parameter.
         let bad = "AGUI/make_call.php?phone=%7B!Account.Phone%7D";
         let get = |path: String| http::Request::get(path).body(Vec::new()).unwrap();
-        let (status, _) = send(&client, get(server.url(&format!("/query/{bad}")).to_string())).await;
+        let (status, _) = send(
+            &client,
+            get(server.url(&format!("/query/{bad}")).to_string()),
+        )
+        .await;
         assert_eq!(status, 400);
-        let (status, body) = send(&client, get(server.url(&format!("/raw/{bad}")).to_string())).await;
+        let (status, body) =
+            send(&client, get(server.url(&format!("/raw/{bad}")).to_string())).await;
         assert_eq!(status, 400);
         assert!(String::from_utf8(body).unwrap().contains("`phone`"));
         let put = http::Request::put(server.url("/raw/AGUI/make_call.php?phone=1").as_str())
