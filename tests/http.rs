@@ -707,6 +707,19 @@ proptest! {
     }
 
     #[test]
+    fn from_http_reads_as_the_string_readers(body in "\\PC{0,64}", query in "[a-z=&%0-9]{0,24}") {
+        let req = post(&format!("/m?{query}"), Some(FORM), body.as_bytes());
+        prop_assert_eq!(
+            Callback::from_http(&req).map_err(|e| e.to_string()),
+            Callback::from_form(&body).map_err(|e| format!("callback body: {e}"))
+        );
+        prop_assert_eq!(
+            ClickToDialRequest::from_http(&req),
+            ClickToDialRequest::from_query_and_form(&query, &body)
+        );
+    }
+
+    #[test]
     fn from_http_never_panics(method in "[A-Z]{1,7}", ct in "\\PC{0,40}", body in prop::collection::vec(any::<u8>(), 0..200)) {
         let Ok(method) = Method::from_bytes(method.as_bytes()) else { return Ok(()) };
         let mut b = Request::builder().method(method).uri("/m?phone=1");
