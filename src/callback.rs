@@ -114,7 +114,6 @@ impl FromStr for ResultCode {
 /// # Ok::<(), clicktodial::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Callback {
     /// `ctl_userdata`: the caller's data with its tokens expanded (and
     /// `ctl_newRecordId` appended after a successful create).

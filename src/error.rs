@@ -299,6 +299,69 @@ pub enum RequestErrorKind {
     /// unspecified or otherwise not public.
     #[error("callback URL host `{}` is not a public address", Shown(.0))]
     CallbackPrivateHost(String),
+    /// An HTTP request whose method the reader does not take (feature
+    /// `http`).
+    #[error("HTTP method `{}` is not allowed (expected {expected})", Shown(method))]
+    Method {
+        /// The method that arrived.
+        method: String,
+        /// The methods the reader takes, in words.
+        expected: &'static str,
+    },
+    /// A request body whose `Content-Type` the reader does not read
+    /// (feature `http`); `(none)` when the header is missing.
+    #[error(
+        "content type `{}` is not allowed (expected application/x-www-form-urlencoded)",
+        Shown(.0)
+    )]
+    ContentType(String),
+    /// A `charset` parameter other than UTF-8 (feature `http`).
+    #[error("charset `{}` is not supported (UTF-8 only)", Shown(.0))]
+    Charset(String),
+    /// A request body over the size limit (feature `http`).
+    #[error("body of {len} bytes is over the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The body's length in bytes.
+        len: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A request body that is not UTF-8 (feature `http`).
+    #[error("body is not UTF-8 (invalid byte at offset {0})")]
+    BodyNotUtf8(usize),
+    /// A callback body that does not parse (feature `http`).
+    #[error("callback body: {0}")]
+    CallbackBody(ParseError),
+    /// A credential that no `Authorization` header can hold (feature
+    /// `http`). The credential itself is never shown.
+    #[error("{what} cannot go into the Authorization header: {reason}")]
+    Credential {
+        /// Which credential (`the access token`, `the user name`, …).
+        what: &'static str,
+        /// Why, without the credential (`it contains a line break`).
+        reason: &'static str,
+    },
+    /// A base URL a request cannot be sent to (feature `http`); the URL is
+    /// shown without user info.
+    #[error("cannot send a request to `{}`: {reason}", Shown(url))]
+    Target {
+        /// The URL, without user info.
+        url: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// A vendor's answer that is not the success it should be (feature
+    /// `http`): the status and the vendor's own words, on one bounded line.
+    #[error("{vendor} answered {status}: {detail}")]
+    Answer {
+        /// Who answered (`8x8`).
+        vendor: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// What the answer said (messages, reasons), sanitized to one line
+        /// of at most a few hundred characters.
+        detail: String,
+    },
 }
 
 /// A request, link or callback URL was refused. `Display` names the

@@ -108,7 +108,21 @@
 //! ## Features
 //!
 //! - `serde`: `Serialize` and `Deserialize` for every data type
-//!   ([`UserData`] as a list of `[name, value]` pairs).
+//!   ([`UserData`] as a list of `[name, value]` pairs; it also reads its
+//!   `[name|value]` text). [`Callback`] and [`ClickToDialRequest`] use their
+//!   wire forms (the vendor's field names, `ctl_userdata` as text), so
+//!   `serde_urlencoded`, `axum::Form` and `axum::extract::Query` read them,
+//!   validating as [`Callback::from_form`] and
+//!   [`ClickToDialRequest::from_query`] do.
+//! - `http`: the HTTP edge, on the [`http`](https://docs.rs/http/1) crate
+//!   (re-exported as `clicktodial::http`): `from_http` and `to_http`
+//!   conversions for the request, the callback, the screenpop and the
+//!   Salesforce create, `CreateOutcome::from_sfdc_response`, and
+//!   [`PlaceCall`]'s request and answer. Still no I/O: you send the
+//!   `http::Request` with the client you have.
+//!
+//! `chrono`, `chrono_tz` and `url` are re-exported, so a [`CallContext`] or
+//! a callback URL needs no matching versions in your `Cargo.toml`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
@@ -117,8 +131,12 @@ mod callback;
 mod callback_url;
 mod context;
 mod error;
+mod from_str;
 mod grammar;
+#[cfg(feature = "http")]
+mod http_edge;
 mod lint;
+mod place_call;
 mod plan;
 mod request;
 mod screenpop;
@@ -127,6 +145,14 @@ mod system;
 mod template;
 mod token;
 mod userdata;
+#[cfg(feature = "serde")]
+mod wire;
+
+pub use chrono;
+pub use chrono_tz;
+#[cfg(feature = "http")]
+pub use http;
+pub use url;
 
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
@@ -141,6 +167,11 @@ pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData}
 pub use template::{expand, Template};
 pub use token::Token;
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
+
+// The HTTP edge and 8x8's JSON call API.
+#[cfg(feature = "http")]
+pub use http_edge::MAX_BODY_LEN;
+pub use place_call::PlaceCall;
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -236,6 +236,13 @@ impl ActionPlan {
     /// The callback URL with its tokens expanded, checked against `policy`;
     /// `None` when the plan has no callback.
     ///
+    /// Why `Option<Result<…>>`: "no callback asked for" (`None`) is not an
+    /// error, and a refused URL (`Some(Err)`) is not the same as none: the
+    /// contact center skips the POST and logs why, while the create and the
+    /// screenpop go on (the vendor: the callback "is independent with other
+    /// action"). Where `?` reads better, `.transpose()?` gives a
+    /// `Result<Option<Url>, RequestError>`.
+    ///
     /// # Example
     ///
     /// ```
@@ -248,6 +255,9 @@ impl ActionPlan {
     /// let data = UserData::parse("[ctl_callbackUrl|http://127.0.0.1/cb]")?;
     /// let refused = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
     /// assert!(refused.is_err());
+    /// // The same, with `?`: Ok(None) when no callback is asked for.
+    /// let none = ActionPlan::new(&UserData::parse("[a|1]")?).callback(&ctx, &CallbackPolicy::default());
+    /// assert_eq!(none.transpose().ok(), Some(None));
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn callback(

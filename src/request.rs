@@ -69,7 +69,6 @@ const GET_ONLY: [&str; 5] = [PREFIX, PHONE, CALLER_ID, DIALPLAN_ID, QUEUE_ID];
 /// # Ok::<(), clicktodial::RequestError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClickToDialRequest {
     /// `prefix`: digits dialled before the phone number.
     pub prefix: Option<String>,

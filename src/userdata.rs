@@ -505,9 +505,9 @@ impl fmt::Display for ExtTransactionData<'_> {
 #[cfg(feature = "serde")]
 mod serde_impls {
     //! `UserData` is a sequence of `[name, value]` pairs; `ExtTransactionData`
-    //! likewise. Deserializing refuses an empty name and always owns.
+    //! likewise. Deserializing (see `wire.rs`) also reads the `[name|value]`
+    //! text, refuses an empty name and always owns.
     use super::{ExtTransactionData, UserData};
-    use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     impl Serialize for UserData<'_> {
@@ -516,16 +516,8 @@ mod serde_impls {
         }
     }
 
-    impl<'de> Deserialize<'de> for UserData<'_> {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let pairs = Vec::<(String, String)>::deserialize(d)?;
-            let mut data = UserData::new();
-            for (name, value) in pairs {
-                data.push(name, value).map_err(D::Error::custom)?;
-            }
-            Ok(data)
-        }
-    }
+    // `Deserialize for UserData` (its text, or a list of pairs) is in
+    // `wire.rs`, with the other wire forms.
 
     impl Serialize for ExtTransactionData<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

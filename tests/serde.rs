@@ -22,6 +22,12 @@ fn request_and_system_data_round_trip() {
     )
     .unwrap();
     let json = serde_json::to_string(&req).unwrap();
+    // The wire form: the vendor's parameter names, texts (since the HTTP
+    // edge; before, Rust field names and a list of pairs).
+    assert_eq!(
+        json,
+        r#"{"prefix":"1","phone":"6502928880","queue_id":"7","ctl_userdata":"[ctl_action|create][ctl_launchopt|true]","extTransactionData":"[extRecordId|42]","z":"1"}"#
+    );
     let back: ClickToDialRequest = serde_json::from_str(&json).unwrap();
     assert_eq!(back, req);
 

@@ -1,0 +1,100 @@
+//! `PlaceCall`: built from a click-to-dial request, written as the JSON 8x8's
+//! "Place Call For Agent" API takes.
+
+use clicktodial::{ClickToDialRequest, PlaceCall, UserData};
+use proptest::prelude::*;
+use serde_json::Value;
+
+#[test]
+fn from_request_takes_every_pair_in_order_tokens_unexpanded() {
+    let req = ClickToDialRequest::from_query(
+        "prefix=9&phone=%2B1+(650)+292-8880&callerId=&dialplan_id=12\
+         &ctl_userdata=[ctl_action|create][s|$transaction_id$][s|later][ctl_callbackUrl|https://crm.example.com/cb]\
+         &extTransactionData=[extRecordId|001A][extRecordType|Account]",
+    )
+    .unwrap();
+    let call = PlaceCall::from_request(&req, "ag1");
+    assert_eq!(call.prefix, "9");
+    assert_eq!(call.number, "16502928880");
+    assert_eq!(format!("{}{}", call.prefix, call.number), req.dial_string());
+    assert_eq!(call.caller_id, "");
+    assert_eq!((call.queue_id, call.dialplan_id), (None, Some(12)));
+    assert!(!call.force_call);
+    let names: Vec<&str> = call.ctl_user_data.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["ctl_action", "s", "s", "ctl_callbackUrl"]);
+    assert_eq!(call.ctl_user_data[1].1, "$transaction_id$");
+    assert_eq!(
+        call.ext_transaction_data,
+        [
+            ("extRecordId".to_string(), "001A".to_string()),
+            ("extRecordType".to_string(), "Account".to_string())
+        ]
+    );
+    let json: Value = serde_json::from_str(&call.to_json()).unwrap();
+    assert_eq!(json["callerId"], "", "always sent, even empty");
+    assert_eq!(json["dialplanId"], "12");
+    assert!(json.get("queueId").is_none(), "omitted when None");
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => any::<char>(),
+            2 => prop::sample::select(vec!['"', '\\', '\n', '\u{0}', '\u{2028}', '{', '}', ',', ':']),
+        ],
+        0..10,
+    )
+    .prop_map(|cs| cs.into_iter().collect())
+}
+
+fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
+    prop::collection::vec((text(), text()), 0..4)
+}
+
+proptest! {
+    #[test]
+    fn to_json_is_json_with_every_field(
+        agent_id in text(), prefix in text(), number in text(), caller_id in text(),
+        queue_id in any::<Option<u64>>(), dialplan_id in any::<Option<u64>>(),
+        force_call in any::<bool>(), ext in pairs(), ctl in pairs(),
+    ) {
+        let call = PlaceCall {
+            agent_id, prefix, number, caller_id, queue_id, dialplan_id, force_call,
+            ext_transaction_data: ext, ctl_user_data: ctl,
+        };
+        let json: Value = serde_json::from_str(&call.to_json()).unwrap();
+        prop_assert_eq!(&json["agentId"], &Value::from(call.agent_id.as_str()));
+        prop_assert_eq!(&json["prefix"], &Value::from(call.prefix.as_str()));
+        prop_assert_eq!(&json["number"], &Value::from(call.number.as_str()));
+        prop_assert_eq!(&json["callerId"], &Value::from(call.caller_id.as_str()));
+        prop_assert_eq!(json.get("queueId").cloned(), call.queue_id.map(|v| Value::from(v.to_string())));
+        prop_assert_eq!(json.get("dialplanId").cloned(), call.dialplan_id.map(|v| Value::from(v.to_string())));
+        prop_assert_eq!(&json["forceCall"], &Value::from(call.force_call));
+        for (key, list) in [("extTransactionData", &call.ext_transaction_data), ("ctlUserData", &call.ctl_user_data)] {
+            let want: Vec<Value> = list
+                .iter()
+                .map(|(n, v)| serde_json::json!({"name": n, "value": v}))
+                .collect();
+            prop_assert_eq!(&json[key], &Value::from(want));
+        }
+    }
+
+    #[test]
+    fn number_is_the_dial_string_without_the_prefix(
+        prefix in proptest::option::of("[0-9]{0,3}"),
+        phone in "[0-9 +().-]{0,12}[0-9]",
+        data in prop::collection::vec(("[a-z]{1,3}", "[a-z$]{0,4}"), 0..3),
+    ) {
+        let mut req = ClickToDialRequest::new(phone);
+        req.prefix = prefix;
+        let mut userdata = UserData::new();
+        for (n, v) in &data {
+            userdata.push(n.clone(), v.clone()).unwrap();
+        }
+        req.userdata = Some(userdata);
+        let call = PlaceCall::from_request(&req, "a");
+        prop_assert_eq!(format!("{}{}", call.prefix, call.number), req.dial_string());
+        prop_assert!(call.number.bytes().all(|b| b.is_ascii_digit()));
+        prop_assert_eq!(call.ctl_user_data, data);
+    }
+}
