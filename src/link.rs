@@ -101,8 +101,8 @@ impl LinkParam {
     /// let map = clicktodial::LinkMap::new("ctl_userdata=%5Ba%7Cx%5D");
     /// let param = &map.params()[0];
     /// assert_eq!(param.value(), "[a|x]");
-    /// assert_eq!(param.map(3..4), 22..23); // the `x`
-    /// assert_eq!(param.map(4..5), 23..26); // the `]`, written `%5D`
+    /// assert_eq!(param.map(3..4), 20..21); // the `x`
+    /// assert_eq!(param.map(4..5), 21..24); // the `]`, written `%5D`
     /// ```
     pub fn map(&self, decoded: Range<usize>) -> Range<usize> {
         if self.offsets.is_empty() {
@@ -276,7 +276,7 @@ impl LinkMap {
     /// ```
     /// let map = clicktodial::LinkMap::new("https://vcc-na4.8x8.com/AGUI/make_call.php? prefix=1&phone=2");
     /// assert_eq!(map.params()[0].name(), " prefix");
-    /// assert_eq!(map.value_span("phone"), Some(58..59));
+    /// assert_eq!(map.value_span("phone"), Some(59..60));
     /// ```
     pub fn new(text: &str) -> LinkMap {
         let (range, drop_breaks) = query_range(text);

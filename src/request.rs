@@ -672,7 +672,7 @@ impl ClickToDialRequest {
     /// let data = req.userdata.unwrap();
     /// assert_eq!(data.get("subject"), Some("Call Acme [EU"));
     /// assert_eq!(data.get("status"), Some("done"));
-    /// assert_eq!(&link[skipped[0].span().unwrap()], " now]");
+    /// assert_eq!(&link[skipped[0].span().unwrap()], "now]");
     ///
     /// // The phone is still checked strictly.
     /// assert!(ClickToDialRequest::from_url_lenient("https://h.example.com/?phone=CALL").is_err());
@@ -728,7 +728,7 @@ impl ClickToDialRequest {
     /// let (req, skipped) =
     ///     ClickToDialRequest::from_query_lenient("phone=1&ctl_userdata=%5Ba%7C1%5D%5Bb")?;
     /// assert_eq!(req.userdata.unwrap().get("a"), Some("1"));
-    /// assert_eq!(skipped[0].span(), Some(32..35)); // `%5Bb`'s `[b`… at the end
+    /// assert_eq!(skipped[0].span(), Some(32..36)); // `%5Bb`, the unterminated pair
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn from_query_lenient(
