@@ -140,7 +140,7 @@ pub use request::{ClickToDialRequest, RequestDiagnostic};
 pub use screenpop::Screenpop;
 pub use sfdc::SfdcCreate;
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
-pub use template::{expand, Template};
+pub use template::{expand, try_expand, ExpandError, Template};
 pub use token::Token;
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
 
