@@ -116,6 +116,7 @@
 mod callback;
 mod callback_url;
 mod context;
+mod crm;
 mod error;
 mod grammar;
 mod link;
@@ -132,10 +133,14 @@ mod userdata;
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
 pub use context::{CallContext, TokenValues, TransactionCode};
+pub use crm::{
+    fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
+    LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
+};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
+pub use link::{LinkMap, LinkParam};
 pub use lint::{Lint, LintKind};
 pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};
-pub use link::{LinkMap, LinkParam};
 pub use request::{ClickToDialRequest, RequestDiagnostic};
 pub use screenpop::Screenpop;
 pub use sfdc::SfdcCreate;

@@ -238,8 +238,16 @@ pub(crate) fn decode(
             }
             b'%' => {
                 let pair = (
-                    bytes.get(i + 1).copied().filter(|_| i + 1 < end).and_then(hex),
-                    bytes.get(i + 2).copied().filter(|_| i + 2 < end).and_then(hex),
+                    bytes
+                        .get(i + 1)
+                        .copied()
+                        .filter(|_| i + 1 < end)
+                        .and_then(hex),
+                    bytes
+                        .get(i + 2)
+                        .copied()
+                        .filter(|_| i + 2 < end)
+                        .and_then(hex),
                 );
                 if let (Some(h), Some(l)) = pair {
                     out.push(h * 16 + l);

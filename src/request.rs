@@ -442,7 +442,11 @@ impl fmt::Display for RequestDiagnostic {
         )?;
         if let (Some(span), Some(excerpt)) = (&self.span, &self.excerpt) {
             let text = if self.body { "body" } else { "link" };
-            write!(f, " at {text} bytes {}..{}: `{excerpt}`", span.start, span.end)?;
+            write!(
+                f,
+                " at {text} bytes {}..{}: `{excerpt}`",
+                span.start, span.end
+            )?;
         }
         if let Some(help) = self.help {
             write!(f, "; {help}")?;
@@ -493,7 +497,8 @@ fn is_phone_dash(c: char) -> bool {
 fn is_phone_space(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
+        ' ' | '\u{00A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}'
     )
 }
 
@@ -731,9 +736,7 @@ impl ClickToDialRequest {
     /// assert_eq!(skipped[0].span(), Some(32..36)); // `%5Bb`, the unterminated pair
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
-    pub fn from_query_lenient(
-        query: &str,
-    ) -> Result<(Self, Vec<RequestDiagnostic>), RequestError> {
+    pub fn from_query_lenient(query: &str) -> Result<(Self, Vec<RequestDiagnostic>), RequestError> {
         Self::read_query(query, None, Mode::Lenient)
     }
 

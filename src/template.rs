@@ -170,7 +170,11 @@ impl fmt::Display for ExpandError {
             ExpandError::NowNotSet { token, name } => {
                 write!(f, "{token}")?;
                 if let Some(name) = name {
-                    let shown: String = name.chars().take(64).flat_map(char::escape_default).collect();
+                    let shown: String = name
+                        .chars()
+                        .take(64)
+                        .flat_map(char::escape_default)
+                        .collect();
                     write!(f, " in `{shown}`")?;
                 }
                 write!(

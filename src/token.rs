@@ -88,7 +88,12 @@ impl Token {
     pub fn is_date(self) -> bool {
         matches!(
             self,
-            Token::Year | Token::Month | Token::Date | Token::Hours | Token::Minutes | Token::Seconds
+            Token::Year
+                | Token::Month
+                | Token::Date
+                | Token::Hours
+                | Token::Minutes
+                | Token::Seconds
         )
     }
 

@@ -155,7 +155,8 @@ fn error_messages_escape_line_breaks_in_the_offending_text() {
     // Text without control characters is shown as it is.
     let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
     assert!(
-        err.to_string().contains("got `{!Account.Phone}` (at link bytes 6..7"),
+        err.to_string()
+            .contains("got `{!Account.Phone}` (at link bytes 6..7"),
         "{err}"
     );
 }
