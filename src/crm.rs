@@ -82,7 +82,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-use crate::error::{ParseError, RequestError};
+use crate::error::{ParseError, RequestErrorKind};
 use crate::link;
 use crate::userdata::UserData;
 
@@ -610,7 +610,7 @@ pub enum LinkTemplateErrorKind {
     /// A dial parameter is invalid even with its merge fields filled in
     /// (a letter in the phone).
     #[error("{0}")]
-    Request(RequestError),
+    Request(RequestErrorKind),
     /// `ctl_userdata` or `extTransactionData` is malformed.
     #[error("`{parameter}`: {error}")]
     Data {
@@ -940,7 +940,10 @@ impl LinkTemplate {
         let mut url = crate::ClickToDialRequest::new("1")
             .to_url(base)
             .map_err(|e| {
-                LinkTemplateErrors::one(LinkTemplateErrorKind::Request(e), 0..base.len())
+                LinkTemplateErrors::one(
+                    LinkTemplateErrorKind::Request(e.kind().clone()),
+                    0..base.len(),
+                )
             })?;
         url.truncate(url.find('?').unwrap_or(url.len()));
         let mut template = LinkTemplate {
@@ -1130,9 +1133,7 @@ impl LinkTemplate {
         });
         if !template.params.iter().any(|(n, _)| n == "phone") && errors.is_empty() {
             errors.push(LinkTemplateError {
-                kind: LinkTemplateErrorKind::Request(
-                    crate::error::RequestErrorKind::MissingPhone.into(),
-                ),
+                kind: LinkTemplateErrorKind::Request(RequestErrorKind::MissingPhone),
                 span: working.span(0..w.len()),
             });
         }
@@ -1322,7 +1323,7 @@ fn check_param(name: &str, masked: &str) -> Result<(), LinkTemplateErrorKind> {
     );
     crate::ClickToDialRequest::from_query(&query)
         .map(|_| ())
-        .map_err(|e| LinkTemplateErrorKind::Request(RequestError::new(e.kind().clone())))
+        .map_err(|e| LinkTemplateErrorKind::Request(e.kind().clone()))
 }
 
 #[cfg(test)]

@@ -321,7 +321,8 @@ pub enum RequestErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     kind: RequestErrorKind,
-    place: Option<Place>,
+    /// Boxed: most errors are never placed, and a `Result` stays small.
+    place: Option<Box<Place>>,
 }
 
 /// Where a request error stands in the text it was read from.
@@ -341,12 +342,12 @@ impl RequestError {
     /// The error, placed at `span` of the text it was read from.
     pub(crate) fn placed(mut self, span: Range<usize>, excerpt: String, body: bool) -> Self {
         let help = self.place.as_ref().and_then(|p| p.help);
-        self.place = Some(Place {
+        self.place = Some(Box::new(Place {
             span,
             excerpt,
             body,
             help,
-        });
+        }));
         self
     }
 
@@ -355,12 +356,12 @@ impl RequestError {
         match &mut self.place {
             Some(place) => place.help = Some(help),
             None => {
-                self.place = Some(Place {
+                self.place = Some(Box::new(Place {
                     span: 0..0,
                     excerpt: String::new(),
                     body: false,
                     help: Some(help),
-                })
+                }))
             }
         }
         self
