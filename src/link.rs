@@ -380,23 +380,26 @@ const EXCERPT_SIDE: usize = 16;
 pub(crate) fn excerpt(text: &str, span: &Range<usize>, floor: usize) -> String {
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
-    let before: Vec<(usize, char)> = text
-        .char_indices()
-        .filter(|(i, _)| *i >= floor && *i < start)
-        .collect();
-    let from = before
-        .len()
-        .checked_sub(EXCERPT_SIDE)
-        .and_then(|k| before.get(k))
-        .map_or_else(|| before.first().map_or(start, |(i, _)| *i), |(i, _)| *i);
-    let cut_before = before.len() > EXCERPT_SIDE;
+    // Up to EXCERPT_SIDE characters back from the spot (never past `floor`):
+    // a bounded walk, whatever the length of the text.
+    let before = text.get(floor.min(start)..start).unwrap_or_default();
+    let mut from = start;
+    let mut taken = 0;
+    for (i, _) in before.char_indices().rev() {
+        if taken == EXCERPT_SIDE {
+            break;
+        }
+        from = floor.min(start) + i;
+        taken += 1;
+    }
     let mut out = String::new();
-    if cut_before {
+    if from > floor.min(start) {
         out.push('…');
     }
     let mut shown = 0;
     let mut cut_after = false;
-    for (i, c) in text.char_indices().skip_while(|(i, _)| *i < from) {
+    for (i, c) in text.get(from..).unwrap_or_default().char_indices() {
+        let i = from + i;
         if i >= end && shown >= EXCERPT_SIDE {
             cut_after = true;
             break;
@@ -431,8 +434,9 @@ pub(crate) struct Origin<'t> {
 }
 
 impl Origin<'_> {
-    /// Maps the bytes `decoded` of the value at `value_span` into the text.
-    pub(crate) fn map(&self, value_span: &Range<usize>, decoded: Range<usize>) -> Range<usize> {
+    /// The map of the value at `value_span` (one decoding pass; map many
+    /// ranges through it).
+    pub(crate) fn mapper(&self, value_span: &Range<usize>) -> LinkParam {
         let mut offsets = Vec::with_capacity(value_span.len() + 1);
         decode(
             self.text,
@@ -440,14 +444,13 @@ impl Origin<'_> {
             self.drop_breaks,
             Some(&mut offsets),
         );
-        let param = LinkParam {
+        LinkParam {
             name: String::new(),
             value: String::new(),
             name_span: value_span.clone(),
             value_span: value_span.clone(),
             offsets,
-        };
-        param.map(decoded)
+        }
     }
 
     /// Places `error` at the bytes `decoded` of the value at `value_span`.
@@ -459,7 +462,7 @@ impl Origin<'_> {
     ) -> RequestError {
         let span = match decoded {
             None => value_span.clone(),
-            Some(decoded) => self.map(value_span, decoded),
+            Some(decoded) => self.mapper(value_span).map(decoded),
         };
         let shown = excerpt(self.text, &span, self.floor);
         error.placed(span, shown, self.body)

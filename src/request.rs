@@ -288,15 +288,21 @@ impl<'t> Raw<'t> {
             };
         }
         let (data, found) = UserData::parse_lenient(text);
+        // One decoding pass maps every diagnostic: linear however many.
+        let origin = self.origin(slot);
+        let mapper = match (&origin, found.is_empty()) {
+            (Some(origin), false) => Some(origin.mapper(&slot.span)),
+            _ => None,
+        };
         for diagnostic in found {
             let help = data_help(diagnostic.kind(), text, diagnostic.span().start);
-            let (span, excerpt) = match self.origin(slot) {
-                Some(origin) => {
-                    let span = origin.map(&slot.span, diagnostic.span());
+            let (span, excerpt) = match (origin, &mapper) {
+                (Some(origin), Some(mapper)) => {
+                    let span = mapper.map(diagnostic.span());
                     let excerpt = link::excerpt(origin.text, &span, origin.floor);
                     (Some(span), Some(excerpt))
                 }
-                None => (None, None),
+                _ => (None, None),
             };
             diagnostics.push(RequestDiagnostic {
                 parameter,

@@ -511,3 +511,46 @@ proptest! {
         prop_assert_eq!(data.get("after"), Some("x"));
     }
 }
+
+/// Many problems at once: every one reported with its place, in time linear
+/// in the link (a quadratic map or excerpt would take minutes here).
+#[test]
+fn many_findings_in_linear_time() {
+    let n = 40_000;
+    let bad: String = (0..n).map(|i| format!("[k{i}|v%255D]x%20")).collect();
+    let link = format!("https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata={bad}");
+    let started = std::time::Instant::now();
+    let (req, findings) = ClickToDialRequest::from_url_lenient(&link).unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(req.userdata.unwrap().len(), n);
+    assert_eq!(findings.len(), n);
+    let spans: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| &link[f.span().unwrap()]).collect();
+    assert_eq!(
+        spans,
+        ["x%20".into()].into_iter().collect(),
+        "{:?}",
+        &findings[..2]
+    );
+    assert!(elapsed.as_secs() < 10, "{elapsed:?}");
+    eprintln!("{} bytes, {n} findings: {elapsed:?}", link.len());
+
+    let template: String = (0..n).map(|i| format!("a{i}={{!A.F{}}}&", i % 7)).collect();
+    let record: SampleRecord = (0..7).map(|i| (format!("A.F{i}"), "x]&y")).collect();
+    let started = std::time::Instant::now();
+    let filled = fill_link_template(&template, &record).unwrap();
+    assert_eq!(filled.matches("x%5D%26y").count(), n);
+    let fields = merge_fields(&template);
+    assert_eq!(fields.len(), n);
+    eprintln!(
+        "template of {} bytes filled: {:?}",
+        template.len(),
+        started.elapsed()
+    );
+    // Unclosed merge fields and quotes do not rescan the text.
+    let unclosed = "{!\"".repeat(100_000);
+    let started = std::time::Instant::now();
+    assert_eq!(merge_fields(&unclosed).len(), 1);
+    assert!(LinkTemplate::parse(&unclosed).is_err());
+    eprintln!("unclosed: {:?}", started.elapsed());
+}
