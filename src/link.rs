@@ -383,15 +383,12 @@ pub(crate) fn excerpt(text: &str, span: &Range<usize>, floor: usize) -> String {
     // Up to EXCERPT_SIDE characters back from the spot (never past `floor`):
     // a bounded walk, whatever the length of the text.
     let before = text.get(floor.min(start)..start).unwrap_or_default();
-    let mut from = start;
-    let mut taken = 0;
-    for (i, _) in before.char_indices().rev() {
-        if taken == EXCERPT_SIDE {
-            break;
-        }
-        from = floor.min(start) + i;
-        taken += 1;
-    }
+    let from = before
+        .char_indices()
+        .rev()
+        .take(EXCERPT_SIDE)
+        .last()
+        .map_or(start, |(i, _)| floor.min(start) + i);
     let mut out = String::new();
     if from > floor.min(start) {
         out.push('…');
