@@ -528,7 +528,7 @@ fn many_findings_in_linear_time() {
         findings.iter().map(|f| &link[f.span().unwrap()]).collect();
     assert_eq!(
         spans,
-        ["x%20".into()].into_iter().collect(),
+        ["x%20"].into_iter().collect(),
         "{:?}",
         &findings[..2]
     );
