@@ -237,21 +237,21 @@ pub(crate) fn decode(
                 i += 1;
             }
             b'%' => {
+                // The two hex digits, after any dropped tab or line break
+                // (a URL parser drops those before it decodes).
+                let mut digits = (i + 1..end)
+                    .filter(|&j| {
+                        !(drop_breaks && matches!(bytes.get(j), Some(b'\t' | b'\n' | b'\r')))
+                    })
+                    .take(2);
+                let (hi, lo) = (digits.next(), digits.next());
                 let pair = (
-                    bytes
-                        .get(i + 1)
-                        .copied()
-                        .filter(|_| i + 1 < end)
-                        .and_then(hex),
-                    bytes
-                        .get(i + 2)
-                        .copied()
-                        .filter(|_| i + 2 < end)
-                        .and_then(hex),
+                    hi.and_then(|j| bytes.get(j).copied()).and_then(hex),
+                    lo.and_then(|j| bytes.get(j).copied()).and_then(hex),
                 );
-                if let (Some(h), Some(l)) = pair {
+                if let ((Some(h), Some(l)), Some(lo)) = (pair, lo) {
                     out.push(h * 16 + l);
-                    i += 3;
+                    i = lo + 1;
                 } else {
                     out.push(b'%');
                     i += 1;
@@ -485,6 +485,9 @@ mod tests {
         let text = "a%5Bb+c%zz\n";
         assert_eq!(decode(text, 0..text.len(), true, Some(&mut o)), "a[b c%zz");
         assert_eq!(o, [0, 1, 4, 5, 6, 7, 8, 9, 11]);
+        // As a URL parser reads it: breaks dropped first, then decoded.
+        assert_eq!(decode("%\n4\t1", 0..6, true, None), "A");
+        assert_eq!(decode("%\n41", 0..4, false, None), "%\n41");
         let mut o = Vec::new();
         assert_eq!(decode("%FF", 0..3, false, Some(&mut o)), "\u{FFFD}");
         assert!(o.is_empty());

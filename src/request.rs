@@ -705,8 +705,11 @@ impl ClickToDialRequest {
             return Err(err.placed(span, shown, false));
         }
         let mut raw = Raw::default();
+        // As the URL parser does, trailing spaces and control characters
+        // are not part of the link.
+        let end = url.trim_end_matches(|c: char| c <= ' ').len();
         match link::url_query(url) {
-            Some(range) => raw.read(url, range, false, true),
+            Some(range) => raw.read(url, range.start..range.end.min(end), false, true),
             None => raw.read("", 0..0, false, true),
         }
         raw.finish(mode)

@@ -554,3 +554,22 @@ fn many_findings_in_linear_time() {
     assert!(LinkTemplate::parse(&unclosed).is_err());
     eprintln!("unclosed: {:?}", started.elapsed());
 }
+
+proptest! {
+    /// Reading the query from the link as written (to place errors) reads
+    /// the same request as reading the query the URL parser gives back.
+    #[test]
+    fn from_url_reads_what_the_url_parser_reads(
+        query in "(phone|prefix| phone|ctl_userdata|x|%70hone|[\\[\\]|a-z0-9 %+=&\t\n\r#é])*[ \t\n]{0,2}",
+    ) {
+        let link = format!("https://vcc-na4.8x8.com/AGUI/make_call.php?{query}");
+        let parsed = url::Url::parse(&link).unwrap();
+        let reference = ClickToDialRequest::from_query(parsed.query().unwrap_or_default());
+        let ours = ClickToDialRequest::from_url(&link);
+        match (ours, reference) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+            (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a, b),
+        }
+    }
+}
