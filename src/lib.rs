@@ -105,6 +105,19 @@
 //! Lints ([`Lint`]) are advice about links that parse but will not do what
 //! their author meant.
 //!
+//! ## Links as people write them
+//!
+//! Phones may hold Unicode dashes and spaces and a trailing extension
+//! ([`ClickToDialRequest::extension`], never dialled). Errors point into the
+//! link as given ([`RequestError::span`], with an excerpt and the fix in
+//! `Display`), and [`LinkMap`] maps any `ctl_userdata` range into the link.
+//! [`ClickToDialRequest::from_url_lenient`] dials on a valid phone and
+//! reports every skipped part of the data. [`LinkTemplate`] builds and
+//! fills Salesforce custom-link templates whose merge fields stay intact.
+//! Build call contexts with [`CallContext::new`] and expand with
+//! [`try_expand`] and friends, so that a context without `now` is an error,
+//! not a call dated 1970.
+//!
 //! ## Features
 //!
 //! - `serde`: `Serialize` and `Deserialize` for every data type
