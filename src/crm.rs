@@ -620,6 +620,10 @@ pub enum LinkTemplateErrorKind {
         /// template error's span is in the template).
         error: ParseError,
     },
+    /// The private-use characters U+E000 and U+E001, which the template
+    /// reader uses to hold merge fields aside.
+    #[error("the private-use characters U+E000 and U+E001 cannot be used in a template")]
+    ReservedCharacter,
 }
 
 /// A problem with a link template, with its byte range in the template
@@ -957,7 +961,8 @@ impl LinkTemplate {
 
     /// Sets a parameter other than `ctl_userdata` and `extTransactionData`
     /// (replacing an earlier one); the value may hold merge fields. A dial
-    /// parameter is checked with its merge fields standing for digits.
+    /// parameter is checked with its merge fields standing for digits. An
+    /// error's span is in `value`.
     ///
     /// # Example
     ///
@@ -969,6 +974,8 @@ impl LinkTemplate {
     /// # Ok::<(), clicktodial::LinkTemplateErrors>(())
     /// ```
     pub fn set(&mut self, name: &str, value: &str) -> Result<(), LinkTemplateErrors> {
+        reserved(name)?;
+        reserved(value)?;
         let masked = self.mask(value);
         check_param(name, &masked).map_err(|kind| LinkTemplateErrors::one(kind, 0..value.len()))?;
         let value = Value::Text(masked);
@@ -991,6 +998,8 @@ impl LinkTemplate {
     /// # Ok::<(), clicktodial::LinkTemplateErrors>(())
     /// ```
     pub fn push_userdata(&mut self, name: &str, value: &str) -> Result<(), LinkTemplateErrors> {
+        reserved(name)?;
+        reserved(value)?;
         let name = self.mask(name);
         let value = self.mask(value);
         let slot = match self.params.iter().position(|(n, _)| n == "ctl_userdata") {
@@ -1181,6 +1190,13 @@ impl LinkTemplate {
                 {}
                 continue;
             }
+            if c == OPEN || c == CLOSE {
+                errors.push(LinkTemplateError {
+                    kind: LinkTemplateErrorKind::ReservedCharacter,
+                    span: i..i + c.len_utf8(),
+                });
+                continue;
+            }
             out.origin.extend(std::iter::repeat_n(i, c.len_utf8()));
             out.text.push(c);
         }
@@ -1286,6 +1302,17 @@ impl LinkTemplate {
     /// ```
     pub fn fill(&self, record: &SampleRecord) -> Result<String, LinkTemplateErrors> {
         fill_link_template(&self.to_salesforce(), record)
+    }
+}
+
+/// Refuses text holding the characters masks are made of.
+fn reserved(text: &str) -> Result<(), LinkTemplateErrors> {
+    match text.char_indices().find(|&(_, c)| c == OPEN || c == CLOSE) {
+        Some((i, c)) => Err(LinkTemplateErrors::one(
+            LinkTemplateErrorKind::ReservedCharacter,
+            i..i + c.len_utf8(),
+        )),
+        None => Ok(()),
     }
 }
 

@@ -47,6 +47,9 @@ fn example_1_as_printed_becomes_a_working_salesforce_template() {
     );
     assert!(!text.contains('\n') && !text.contains("%7B"), "{text}");
     assert_eq!(merge_fields(&text).len(), 4);
+    // The written template reads back as itself (the `]` inside the
+    // protecting SUBSTITUTE does not end a pair).
+    assert_eq!(LinkTemplate::parse(&text).unwrap().to_salesforce(), text);
 
     let link = template.fill(&acme()).unwrap();
     assert!(link.contains("Acme+%5BEU%255D+%26+Sons+%231"), "{link}");
@@ -571,5 +574,23 @@ proptest! {
             (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
             (a, b) => prop_assert!(false, "{:?} vs {:?}", a, b),
         }
+    }
+}
+
+proptest! {
+    /// Whatever is pasted, reading a template never panics, and a template
+    /// read back from its own Salesforce text writes the same text.
+    #[test]
+    fn templates_read_back_their_own_text(
+        body in "(phone=|&ctl_userdata=|&x=|\\[|\\]|\\||\\{!|\\}|Account\\.(Name|Id)|SUBSTITUTE\\(|, \"\\]\", \"%5D\"\\)|'|\"|%20|%5D|\n |[a-z0-9 ]|é|\u{E000})*",
+    ) {
+        let text = format!("https://vcc-na4.8x8.com/AGUI/make_call.php?{body}");
+        if let Ok(template) = LinkTemplate::parse(&text) {
+            let written = template.to_salesforce();
+            let again = LinkTemplate::parse(&written).unwrap();
+            prop_assert_eq!(again.to_salesforce(), written);
+        }
+        let _ = fill_link_template(&text, &acme());
+        let _ = merge_fields(&text);
     }
 }
