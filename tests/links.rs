@@ -594,3 +594,31 @@ proptest! {
         let _ = merge_fields(&text);
     }
 }
+
+proptest! {
+    /// Whatever the query and body, findings and errors point inside the
+    /// text they came from, and every message is one line.
+    #[test]
+    fn findings_point_inside_their_text(
+        query in "(phone=1&|ctl_userdata=|extTransactionData=|[\\[\\]|%+&=a-z5DC \n]|é|\u{2028})*",
+        form in "(ctl_userdata=|[\\[\\]|%+&=a-z5DC \n]|é)*",
+    ) {
+        match ClickToDialRequest::from_query_and_form_lenient(&query, &form) {
+            Ok((_, findings)) => {
+                for f in findings {
+                    let line = f.to_string();
+                    prop_assert!(!line.contains('\n') && !line.contains('\u{2028}'), "{}", line);
+                    let text = if f.in_body() { &form } else { &query };
+                    prop_assert!(text.get(f.span().unwrap()).is_some());
+                }
+            }
+            Err(err) => {
+                prop_assert!(!err.to_string().contains('\n'));
+                if let Some(span) = err.span() {
+                    let text = if err.in_body() { &form } else { &query };
+                    prop_assert!(text.get(span).is_some());
+                }
+            }
+        }
+    }
+}
