@@ -160,7 +160,10 @@ fn query_range(text: &str) -> (Range<usize>, bool) {
         let start = usize::from(text.starts_with('?'));
         return (start..text.len(), false);
     }
-    let hash = text.find('#').unwrap_or(text.len());
+    // As the URL parser does, trailing spaces and control characters are
+    // not part of the link.
+    let end = text.trim_end_matches(|c: char| c <= ' ').len();
+    let hash = text.find('#').unwrap_or(text.len()).min(end);
     match question {
         Some(q) if q < hash => (q + 1..hash, true),
         _ => (text.len()..text.len(), true),
@@ -477,6 +480,7 @@ mod tests {
         assert_eq!(query_range("https://h/p?a=1#f"), (12..15, true));
         assert_eq!(query_range("https://h/p#f?a=1"), (17..17, true));
         assert_eq!(query_range("https://h/p"), (11..11, true));
+        assert_eq!(query_range("https://h/p?a=1 \n"), (12..15, true));
     }
 
     #[test]
