@@ -96,6 +96,34 @@ pub fn request(data: &[u8]) {
     if let Err(err) = ClickToDialRequest::from_url(input) {
         one_line(&err.to_string());
     }
+    // Errors and lenient findings point into the text they were read from,
+    // on character boundaries; the lenient read refuses only what the
+    // strict one refuses for the dial parameters.
+    let placed = |text: &str, span: Option<std::ops::Range<usize>>| {
+        if let Some(span) = span {
+            assert!(text.get(span).is_some(), "a span outside the text");
+        }
+    };
+    if let Err(err) = ClickToDialRequest::from_query(query) {
+        placed(query, err.span());
+    }
+    match ClickToDialRequest::from_query_and_form_lenient(query, form) {
+        Ok((req, findings)) => {
+            let _ = (req.number(), req.extension());
+            for f in findings {
+                one_line(&f.to_string());
+                placed(if f.in_body() { form } else { query }, f.span());
+            }
+        }
+        Err(err) => {
+            one_line(&err.to_string());
+            placed(if err.in_body() { form } else { query }, err.span());
+        }
+    }
+    let map = clicktodial::LinkMap::new(input);
+    for p in map.params() {
+        assert!(input.get(p.name_span()).is_some() && input.get(p.value_span()).is_some());
+    }
 }
 
 /// Error messages are one line (DESIGN.md: "Errors say what was wrong and

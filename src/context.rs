@@ -37,6 +37,32 @@
 //!   with `+0000`, instead of failing.
 //! - Values are inserted exactly as they are: nothing in them is escaped,
 //!   and tokens in them are never expanded again.
+//!
+//! # No silent 1970
+//!
+//! `CallContext` keeps its public fields and its `Default` (API.md), so
+//! `CallContext { caller_id, ..CallContext::default() }` still compiles.
+//! But that `Default` puts `now` at the Unix epoch, and a context built that
+//! way without setting `now` used to date every call 1970 (`1969-12-31` in
+//! New York) and send it to the CRM with no error. The crate never reads the
+//! clock, so it cannot fill `now` in; it can refuse to use an epoch it did
+//! not get:
+//!
+//! - [`CallContext::new`] takes `now` and the tenant zone, the two things
+//!   a context needs to date anything; build contexts with it.
+//! - [`CallContext::now_is_unset`] says the context is still at the epoch.
+//! - [`try_expand`](crate::try_expand),
+//!   [`Template::try_expand`](crate::Template::try_expand) and
+//!   [`UserData::try_expand`](crate::UserData::try_expand) refuse, with an
+//!   [`ExpandError`](crate::ExpandError) that names the token (and the
+//!   pair), to expand `$year$` `$month$` `$date$` `$hours$` `$minutes$`
+//!   `$seconds$` from such a context. A value without those tokens expands
+//!   as ever.
+//!
+//! The plain `expand` functions keep their meaning (they cannot fail, and
+//! their signatures are fixed): they are the way to say "the epoch is what I
+//! mean". A real call at exactly 1970-01-01T00:00:00Z is not a case a
+//! contact center meets.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -91,7 +117,10 @@ use crate::token::Token;
 ///
 /// `Default` is an empty context: empty strings, no call (`answered_at` and
 /// `hangup_at` are `None`), `now` at the Unix epoch, the zone UTC, no
-/// transaction codes.
+/// transaction codes. Prefer [`CallContext::new`], which takes `now` and
+/// the zone, and the checked [`try_expand`](crate::try_expand) family: with
+/// `..CallContext::default()` and no `now`, the date tokens would say 1970
+/// (see the module docs, "No silent 1970").
 ///
 /// # Example
 ///
@@ -160,6 +189,48 @@ impl Default for CallContext {
 }
 
 impl CallContext {
+    /// A context for a call expanded at `now`, in the tenant's zone
+    /// `tenant_tz`; every other field empty (set them with struct update
+    /// syntax or by assignment).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clicktodial::{expand, CallContext};
+    ///
+    /// let now = Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).unwrap();
+    /// let ctx = CallContext {
+    ///     transaction_id: "8312345".into(),
+    ///     ..CallContext::new(now, chrono_tz::America::New_York)
+    /// };
+    /// assert_eq!(expand("$year$-$month$-$date$ $transaction_id$", &ctx), "2024-03-12 8312345");
+    /// assert!(!ctx.now_is_unset());
+    /// ```
+    pub fn new(now: DateTime<Utc>, tenant_tz: Tz) -> CallContext {
+        CallContext {
+            now,
+            tenant_tz,
+            ..CallContext::default()
+        }
+    }
+
+    /// Whether `now` is still at the Unix epoch, where `Default` puts it:
+    /// the date tokens would then say 1970. The checked expanders
+    /// ([`try_expand`](crate::try_expand)) refuse such a context.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::CallContext;
+    /// assert!(CallContext::default().now_is_unset());
+    /// let ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// assert!(!ctx.now_is_unset());
+    /// ```
+    pub fn now_is_unset(&self) -> bool {
+        self.now == DateTime::<Utc>::default()
+    }
+
     /// The value `token` expands to in this context.
     ///
     /// This formats the value on every call; to expand many values for one

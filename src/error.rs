@@ -252,8 +252,9 @@ pub enum RequestErrorKind {
     /// `phone` is absent or empty.
     #[error("`phone` is required")]
     MissingPhone,
-    /// `phone` holds something other than digits and `+ - . ( ) /` or space,
-    /// or no digit at all.
+    /// `phone` holds something other than digits, formatting (`+ - . ( ) /`,
+    /// spaces and Unicode dashes and spaces) and a trailing extension, or no
+    /// digit at all.
     #[error(
         "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `{}`",
         Shown(value)
@@ -365,7 +366,10 @@ pub enum RequestErrorKind {
 }
 
 /// A request, link or callback URL was refused. `Display` names the
-/// parameter and shows the offending text (never a password).
+/// parameter and shows the offending text (never a password); when the
+/// error was found in a link, query or form body, it also shows where: the
+/// byte range in that text, a short excerpt around the spot, and, where
+/// there is one, the fix as it must be typed at that place.
 ///
 /// # Example
 ///
@@ -374,17 +378,67 @@ pub enum RequestErrorKind {
 ///
 /// let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
 /// assert_eq!(err.parameter(), Some("phone"));
+/// assert_eq!(err.span(), Some(6..7));
 /// assert!(err.to_string().contains("{!Account.Phone}"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     kind: RequestErrorKind,
+    /// Boxed: most errors are never placed, and a `Result` stays small.
+    place: Option<Box<Place>>,
+}
+
+/// Where a request error stands in the text it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Place {
+    span: Range<usize>,
+    excerpt: String,
+    body: bool,
+    help: Option<&'static str>,
 }
 
 impl RequestError {
     pub(crate) fn new(kind: RequestErrorKind) -> Self {
-        RequestError { kind }
+        RequestError { kind, place: None }
+    }
+
+    /// The error, placed at `span` of the text it was read from.
+    pub(crate) fn placed(mut self, span: Range<usize>, excerpt: String, body: bool) -> Self {
+        let help = self.place.as_ref().and_then(|p| p.help);
+        self.place = Some(Box::new(Place {
+            span,
+            excerpt,
+            body,
+            help,
+        }));
+        self
+    }
+
+    /// The error with a fix, said as it must be typed in the link.
+    pub(crate) fn with_help(mut self, help: &'static str) -> Self {
+        match &mut self.place {
+            Some(place) => place.help = Some(help),
+            None => {
+                self.place = Some(Box::new(Place {
+                    span: 0..0,
+                    excerpt: String::new(),
+                    body: false,
+                    help: Some(help),
+                }))
+            }
+        }
+        self
+    }
+
+    /// The error without its place, keeping its fix: for a text the user
+    /// never wrote (the query a serde reader rebuilds from decoded fields),
+    /// where a link range would point nowhere.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn unplaced(mut self) -> Self {
+        match self.place.take().and_then(|p| p.help) {
+            Some(help) => self.with_help(help),
+            None => self,
+        }
     }
 
     /// What was wrong.
@@ -398,6 +452,62 @@ impl RequestError {
     /// ```
     pub fn kind(&self) -> &RequestErrorKind {
         &self.kind
+    }
+
+    /// The byte range, in the link, query or form body as given (before
+    /// percent-decoding), of what the error is about: the offending
+    /// character of a parameter's value, the spot a `ctl_userdata` error
+    /// points at, the scheme of a link that is not `https`. `None` when the
+    /// error is about no one place (a missing `phone`, a URL that could not
+    /// be read) or did not come from a text (`to_url`, `validate`).
+    ///
+    /// For [`from_query_and_form`](crate::ClickToDialRequest::from_query_and_form),
+    /// a range in the POST body is marked by [`in_body`](RequestError::in_body).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1\
+    ///             &ctl_userdata=[a|Acme+[EU]+now][b|2]";
+    /// let err = ClickToDialRequest::from_url(link).unwrap_err();
+    /// assert_eq!(&link[err.span().unwrap()], "n");
+    /// ```
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.place
+            .as_ref()
+            .filter(|p| !p.excerpt.is_empty() || !p.span.is_empty())
+            .map(|p| p.span.clone())
+    }
+
+    /// Whether [`span`](RequestError::span) is in the POST body rather than
+    /// the link or query.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let err = ClickToDialRequest::from_query_and_form("phone=1", "ctl_userdata=[a").unwrap_err();
+    /// assert!(err.in_body());
+    /// assert_eq!(err.span(), Some(13..14));
+    /// ```
+    pub fn in_body(&self) -> bool {
+        self.place.as_ref().is_some_and(|p| p.body)
+    }
+
+    /// The fix, as it must be typed at [`span`](RequestError::span) in the
+    /// link, when there is one obvious fix (a `]` that belongs to a value is
+    /// `%5D` in `ctl_userdata`, so `%255D` in a link).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let err = ClickToDialRequest::from_query("phone=1&ctl_userdata=[a|x]y]").unwrap_err();
+    /// assert!(err.help().unwrap().contains("%255D"));
+    /// ```
+    pub fn help(&self) -> Option<&'static str> {
+        self.place.as_ref().and_then(|p| p.help)
     }
 
     /// The request parameter the error is about, if it is about one.
@@ -419,6 +529,28 @@ impl RequestError {
         }
     }
 }
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(place) = &self.place {
+            if !place.excerpt.is_empty() {
+                let text = if place.body { "body" } else { "link" };
+                write!(
+                    f,
+                    " (at {text} bytes {}..{}: `{}`)",
+                    place.span.start, place.span.end, place.excerpt
+                )?;
+            }
+            if let Some(help) = place.help {
+                write!(f, "; {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RequestError {}
 
 impl From<RequestErrorKind> for RequestError {
     fn from(kind: RequestErrorKind) -> Self {

@@ -105,6 +105,19 @@
 //! Lints ([`Lint`]) are advice about links that parse but will not do what
 //! their author meant.
 //!
+//! ## Links as people write them
+//!
+//! Phones may hold Unicode dashes and spaces and a trailing extension
+//! ([`ClickToDialRequest::extension`], never dialled). Errors point into the
+//! link as given ([`RequestError::span`], with an excerpt and the fix in
+//! `Display`), and [`LinkMap`] maps any `ctl_userdata` range into the link.
+//! [`ClickToDialRequest::from_url_lenient`] dials on a valid phone and
+//! reports every skipped part of the data. [`LinkTemplate`] builds and
+//! fills Salesforce custom-link templates whose merge fields stay intact.
+//! Build call contexts with [`CallContext::new`] and expand with
+//! [`try_expand`] and friends, so that a context without `now` is an error,
+//! not a call dated 1970.
+//!
 //! ## Features
 //!
 //! - `serde`: `Serialize` and `Deserialize` for every data type
@@ -130,11 +143,13 @@
 mod callback;
 mod callback_url;
 mod context;
+mod crm;
 mod error;
 mod from_str;
 mod grammar;
 #[cfg(feature = "http")]
 mod http_edge;
+mod link;
 mod lint;
 mod place_call;
 mod plan;
@@ -157,14 +172,19 @@ pub use url;
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
 pub use context::{CallContext, TokenValues, TransactionCode};
+pub use crm::{
+    fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
+    LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
+};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
+pub use link::{LinkMap, LinkParam};
 pub use lint::{Lint, LintKind};
 pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};
-pub use request::ClickToDialRequest;
+pub use request::{ClickToDialRequest, RequestDiagnostic};
 pub use screenpop::Screenpop;
 pub use sfdc::SfdcCreate;
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
-pub use template::{expand, Template};
+pub use template::{expand, try_expand, ExpandError, Template};
 pub use token::Token;
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
 

@@ -76,19 +76,6 @@ pub struct PlaceCall {
     pub ctl_user_data: Vec<(String, String)>,
 }
 
-/// The digits the API dials for `req`'s phone: the dial string without its
-/// prefix. The one place that derives `number`, so it follows
-/// [`ClickToDialRequest::dial_string`] (and whatever that leaves out, such
-/// as an extension).
-fn dial_number(req: &ClickToDialRequest) -> String {
-    let prefix = req.prefix.as_deref().unwrap_or_default();
-    let dial = req.dial_string();
-    match dial.strip_prefix(prefix) {
-        Some(number) => number.to_owned(),
-        None => dial,
-    }
-}
-
 impl PlaceCall {
     /// The call a click-to-dial request asks for, placed for `agent_id`:
     /// `prefix` and `callerId` as given (empty when absent), `number` the
@@ -118,7 +105,7 @@ impl PlaceCall {
         PlaceCall {
             agent_id: agent_id.into(),
             prefix: req.prefix.clone().unwrap_or_default(),
-            number: dial_number(req),
+            number: req.number(),
             caller_id: req.caller_id.clone().unwrap_or_default(),
             queue_id: req.queue_id,
             dialplan_id: req.dialplan_id,

@@ -138,6 +138,106 @@ fn finish(input: &str, out: Option<String>, tail: usize) -> Cow<'_, str> {
     }
 }
 
+/// A checked expansion was refused.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{try_expand, CallContext, ExpandError, Token};
+///
+/// let err = try_expand("$year$-$month$-$date$", &CallContext::default()).unwrap_err();
+/// assert_eq!(err, ExpandError::NowNotSet { token: Token::Year, name: None });
+/// assert!(err.to_string().contains("CallContext::new"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpandError {
+    /// A date token (`$year$` `$month$` `$date$` `$hours$` `$minutes$`
+    /// `$seconds$`) with a context whose `now` was never set (still the
+    /// Unix epoch): the value would say 1970.
+    NowNotSet {
+        /// The first such token.
+        token: Token,
+        /// The name of the pair whose value holds it, for
+        /// [`UserData::try_expand`].
+        name: Option<String>,
+    },
+}
+
+impl fmt::Display for ExpandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpandError::NowNotSet { token, name } => {
+                write!(f, "{token}")?;
+                if let Some(name) = name {
+                    let shown: String = name
+                        .chars()
+                        .take(64)
+                        .flat_map(char::escape_default)
+                        .collect();
+                    write!(f, " in `{shown}`")?;
+                }
+                write!(
+                    f,
+                    " needs the call context's `now`, which was never set (still \
+                     1970-01-01T00:00:00Z): build the context with CallContext::new(now, tenant_tz)"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ExpandError {}
+
+/// The first date token in `input`, if any.
+fn first_date_token(input: &str) -> Option<Token> {
+    let mut found = None;
+    scan(input, |_, _, token| {
+        if found.is_none() && token.is_date() {
+            found = Some(token);
+        }
+    });
+    found
+}
+
+/// [`expand`], checked: a date token with a context whose `now` was never
+/// set ([`CallContext::now_is_unset`]) is an error instead of a 1970 date.
+/// Use it (or [`Template::try_expand`], [`UserData::try_expand`]) wherever
+/// contexts are built with `..CallContext::default()`.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use clicktodial::{try_expand, CallContext};
+///
+/// let unset = CallContext { caller_id: "5251990".into(), ..CallContext::default() };
+/// assert_eq!(try_expand("from $caller_id$", &unset)?, "from 5251990");
+/// assert!(try_expand("on $year$", &unset).is_err());
+///
+/// let now = Utc.with_ymd_and_hms(2024, 1, 1, 3, 0, 0).unwrap();
+/// let ctx = CallContext::new(now, chrono_tz::America::New_York);
+/// assert_eq!(try_expand("$year$-$month$-$date$", &ctx)?, "2023-12-31");
+/// # Ok::<(), clicktodial::ExpandError>(())
+/// ```
+pub fn try_expand<'s>(input: &'s str, ctx: &CallContext) -> Result<Cow<'s, str>, ExpandError> {
+    check_now(input, ctx, None)?;
+    Ok(expand(input, ctx))
+}
+
+fn check_now(input: &str, ctx: &CallContext, name: Option<&str>) -> Result<(), ExpandError> {
+    if !ctx.now_is_unset() {
+        return Ok(());
+    }
+    match first_date_token(input) {
+        Some(token) => Err(ExpandError::NowNotSet {
+            token,
+            name: name.map(str::to_owned),
+        }),
+        None => Ok(()),
+    }
+}
+
 impl TokenValues<'_> {
     /// [`expand`] with this cache: expanding every value of a call through
     /// one [`TokenValues`] formats each time and number once in all, and a
@@ -287,6 +387,28 @@ impl Template {
         out
     }
 
+    /// [`expand`](Template::expand), checked as [`try_expand`] is: a date
+    /// token with a context whose `now` was never set is an error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, Template};
+    /// let template = Template::compile("[ActivityDate|$year$-$month$-$date$]");
+    /// assert!(template.try_expand(&CallContext::default()).is_err());
+    /// let ctx = CallContext::new(chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap(), chrono_tz::UTC);
+    /// assert_eq!(template.try_expand(&ctx)?, "[ActivityDate|2023-11-14]");
+    /// # Ok::<(), clicktodial::ExpandError>(())
+    /// ```
+    pub fn try_expand(&self, ctx: &CallContext) -> Result<String, ExpandError> {
+        if ctx.now_is_unset() {
+            if let Some(token) = self.tokens().find(|t| t.is_date()) {
+                return Err(ExpandError::NowNotSet { token, name: None });
+            }
+        }
+        Ok(self.expand(ctx))
+    }
+
     /// Expands the template at the end of `out` (which keeps what it held).
     ///
     /// # Example
@@ -374,6 +496,35 @@ impl UserData<'_> {
     /// ```
     pub fn expand(&self, ctx: &CallContext) -> UserData<'static> {
         self.expand_with(&mut TokenValues::new(ctx))
+    }
+
+    /// [`expand`](UserData::expand), checked as [`try_expand`] is: a date
+    /// token in any value, with a context whose `now` was never set, is an
+    /// error naming the token and the pair, instead of a 1970 date sent to
+    /// the CRM.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use clicktodial::{CallContext, ExpandError, Token, UserData};
+    ///
+    /// let data = UserData::parse("[Subject|Call $transaction_id$][ActivityDate|$year$-$month$-$date$]")?;
+    /// let err = data.try_expand(&CallContext::default()).unwrap_err();
+    /// assert_eq!(
+    ///     err,
+    ///     ExpandError::NowNotSet { token: Token::Year, name: Some("ActivityDate".into()) }
+    /// );
+    /// let now = Utc.with_ymd_and_hms(2024, 3, 12, 17, 0, 0).unwrap();
+    /// let ctx = CallContext::new(now, chrono_tz::America::New_York);
+    /// assert_eq!(data.try_expand(&ctx).unwrap().get("ActivityDate"), Some("2024-03-12"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn try_expand(&self, ctx: &CallContext) -> Result<UserData<'static>, ExpandError> {
+        for pair in &self.pairs {
+            check_now(&pair.value, ctx, Some(&pair.name))?;
+        }
+        Ok(self.expand(ctx))
     }
 
     /// [`expand`](UserData::expand), taking token values from `values`

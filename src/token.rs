@@ -75,6 +75,28 @@ pub enum Token {
 }
 
 impl Token {
+    /// Whether the token is one of the six that read the context's `now`:
+    /// `$year$` `$month$` `$date$` `$hours$` `$minutes$` `$seconds$`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::Token;
+    /// assert!(Token::Year.is_date());
+    /// assert!(!Token::CallHangupTenantTime.is_date());
+    /// ```
+    pub fn is_date(self) -> bool {
+        matches!(
+            self,
+            Token::Year
+                | Token::Month
+                | Token::Date
+                | Token::Hours
+                | Token::Minutes
+                | Token::Seconds
+        )
+    }
+
     /// Every token, in the order of the vendor's table.
     ///
     /// # Example

@@ -313,6 +313,6 @@ impl<'de> Deserialize<'de> for ClickToDialRequest {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&fields)
             .finish();
-        ClickToDialRequest::from_query(&query).map_err(de::Error::custom)
+        ClickToDialRequest::from_query(&query).map_err(|e| de::Error::custom(e.unplaced()))
     }
 }

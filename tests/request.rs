@@ -143,16 +143,22 @@ fn error_messages_escape_line_breaks_in_the_offending_text() {
     );
     assert_eq!(
         err.to_string(),
-        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2`"
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2` \
+         (at link bytes 7..10: `phone=1%0A2`)"
     );
     let err = ClickToDialRequest::from_query("phone=1&queue_id=7%0D%E2%80%A9").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`queue_id` must be digits only, got `7\\r\\u{2029}`"
+        "`queue_id` must be digits only, got `7\\r\\u{2029}` \
+         (at link bytes 18..21: `…one=1&queue_id=7%0D%E2%80%A9`)"
     );
     // Text without control characters is shown as it is.
     let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
-    assert!(err.to_string().ends_with("got `{!Account.Phone}`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("got `{!Account.Phone}` (at link bytes 6..7"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -295,13 +301,15 @@ fn review_findings() {
     let err = ClickToDialRequest::from_query("phone=1%0A2").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2`"
+        "`phone` must be digits with optional `+ - . ( ) /` or spaces, got `1\\n2` \
+         (at link bytes 7..10: `phone=1%0A2`)"
     );
     let long = "x".repeat(10_000);
     let message = ClickToDialRequest::from_query(&format!("phone=1&prefix={long}"))
         .unwrap_err()
         .to_string();
-    assert!(message.len() < 200 && message.ends_with("…`"), "{message}");
+    // The value (bounded) and an excerpt of the link (bounded).
+    assert!(message.len() < 300 && message.ends_with("…`)"), "{message}");
 
     // Base URLs: `/agui` in any case, a login page, and no credentials.
     let req = ClickToDialRequest::new("1");

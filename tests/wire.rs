@@ -97,7 +97,13 @@ fn request_refuses_what_from_query_refuses() {
     ] {
         let ours = ClickToDialRequest::from_query(query).unwrap_err();
         let theirs = serde_urlencoded::from_str::<ClickToDialRequest>(query).unwrap_err();
-        assert_eq!(theirs.to_string(), ours.to_string(), "{query}");
+        // The same error, without a place: the fields a serde reader gets
+        // are decoded, so there is no link text to point into.
+        let theirs = theirs.to_string();
+        let ours = ours.to_string();
+        let unplaced = ours.split(" (at link bytes").next().unwrap_or(&ours);
+        assert!(theirs.starts_with(unplaced), "{query}: {theirs} / {ours}");
+        assert!(!theirs.contains("link bytes"), "{query}: {theirs}");
     }
 }
 
@@ -193,7 +199,15 @@ proptest! {
         let theirs = serde_urlencoded::from_str::<ClickToDialRequest>(&query);
         match (ours, theirs) {
             (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (Err(a), Err(b)) => {
+                // The same error; serde's has no place in a link (its fields
+                // arrive decoded).
+                let a = a.to_string();
+                let unplaced = a.split(" (at link bytes").next().unwrap_or(&a).to_owned();
+                let b = b.to_string();
+                prop_assert!(b.starts_with(&unplaced), "{} / {}", a, b);
+                prop_assert!(!b.contains("link bytes"), "{}", b);
+            }
             (a, b) => prop_assert!(false, "from_query {:?} but serde_urlencoded {:?}", a, b),
         }
     }
