@@ -436,7 +436,7 @@ const FRAGMENTS: &[&str] = &[
     "ObjectType",
     "ctl_callbackUrl",
     "http://127.0.0.1/",
-    "https://crm.example/cb?x=",
+    "https://crm.example.com/cb?x=",
     "][ctl_action|create]",
     "resultCode=FAIL",
     "&ctl_userdata=",

@@ -127,6 +127,20 @@ fn finding_2_a_100_kb_name_gives_a_short_message() {
     }
 }
 
+#[test]
+fn finding_2_errors_and_lints_share_one_bounded_sanitiser() {
+    // 150 two-byte characters and control characters: cut by bytes too.
+    let phone = "\u{e9}\u{1}".repeat(150);
+    let err = ClickToDialRequest::from_query(&format!("phone={phone}")).unwrap_err();
+    let shown = err.to_string();
+    assert!(shown.len() < 320, "{} bytes: {shown}", shown.len());
+    assert!(shown.contains("\\u{1}") && shown.contains('…'), "{shown}");
+    let text = format!("[{}|$foo$]", "\u{e9}\u{1}".repeat(150));
+    let lint = &UserData::parse(&text).unwrap().lint()[0];
+    assert!(lint.message.contains("\\u{1}") && lint.message.contains('…'));
+    assert!(lint.message.len() < 320, "{}", lint.message);
+}
+
 // ---- 3. no user info in a lint or error ---------------------------------------
 
 #[test]
