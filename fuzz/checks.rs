@@ -9,9 +9,9 @@ use std::borrow::Cow;
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, Utc};
 use clicktodial::{
-    check_callback_url, expand, CallContext, Callback, CallbackPolicy, ClickToDialRequest,
-    ResultCode, Screenpop, SfdcCreate, SystemData, Template, Token, TokenValues, TransactionCode,
-    UserData,
+    check_callback_url, expand, ActionPlan, CallContext, Callback, CallbackPolicy,
+    ClickToDialRequest, Lint, LintKind, RequestErrorKind, ResultCode, Screenpop, SfdcCreate,
+    SystemData, Template, Token, TokenValues, TransactionCode, UserData,
 };
 
 /// Runs the check named like a fuzz target (and its corpus directory).
@@ -22,6 +22,7 @@ pub fn run(target: &str, data: &[u8]) -> bool {
         "expand" => expand_differential(data),
         "callback_form" => callback_form(data),
         "injection" => injection(data),
+        "callback_url" => callback_url(data),
         _ => return false,
     }
     true
@@ -278,6 +279,12 @@ pub fn expand_differential(data: &[u8]) {
     };
     let mut lines = input.split('\n');
     let template = lines.next().unwrap_or("");
+    let ctx = context_from_lines(lines);
+    check_expand(template, &ctx);
+}
+
+/// The rich context with fields replaced by `lines`, as `expand` reads them.
+fn context_from_lines<'a>(lines: impl Iterator<Item = &'a str>) -> CallContext {
     let mut ctx = rich_context();
     for (i, line) in lines.enumerate() {
         match i {
@@ -311,7 +318,7 @@ pub fn expand_differential(data: &[u8]) {
             _ => break,
         }
     }
-    check_expand(template, &ctx);
+    ctx
 }
 
 /// The expansion checks for one value and context.
@@ -384,6 +391,32 @@ fn round_trip_callback(cb: &Callback) {
     assert_eq!(back.new_record_id(), cb.new_record_id());
 }
 
+/// Every lint message is one line and at most `Lint::MAX_MESSAGE_LEN` bytes;
+/// a span lies inside `text` on character boundaries (none without text).
+pub fn check_lints(lints: &[Lint], text: Option<&str>) {
+    let mut per_kind = std::collections::HashMap::new();
+    for lint in lints {
+        one_line(&lint.message);
+        assert!(
+            lint.message.len() <= Lint::MAX_MESSAGE_LEN,
+            "a lint message of {} bytes",
+            lint.message.len()
+        );
+        *per_kind.entry(lint.kind).or_insert(0usize) += 1;
+        match (lint.span(), text) {
+            (Some(span), Some(text)) => assert!(
+                text.get(span.clone()).is_some(),
+                "span {span:?} outside the text"
+            ),
+            (Some(span), None) => panic!("a span {span:?} on data with no text"),
+            (None, _) => {}
+        }
+    }
+    for (kind, n) in per_kind {
+        assert!(n <= Lint::MAX_PER_KIND + 1, "{n} lints of {kind:?}");
+    }
+}
+
 // ---- injection ---------------------------------------------------------------
 
 /// Pieces the fuzzer would take long to find on its own.
@@ -431,7 +464,7 @@ const FRAGMENTS: &[&str] = &[
     "ObjectType",
     "ctl_callbackUrl",
     "http://127.0.0.1/",
-    "https://crm.example/cb?x=",
+    "https://crm.example.com/cb?x=",
     "][ctl_action|create]",
     "resultCode=FAIL",
     "&ctl_userdata=",
@@ -552,7 +585,7 @@ pub fn injection(data: &[u8]) {
         }
     }
     assert_eq!(userdata.len(), pairs.len());
-    let _ = userdata.lint();
+    check_lints(&userdata.lint(), None);
     let _ = userdata.system();
 
     // Expansion: same names, same count, each value as the reference has it.
@@ -584,7 +617,9 @@ pub fn injection(data: &[u8]) {
     assert!(diags.is_empty(), "diagnostics on written text: {diags:?}");
     assert_eq!(lenient, expanded);
     assert_eq!(back.system(), expanded.system());
-    let _ = expanded.lint();
+    check_lints(&expanded.lint(), None);
+    // Parsed from text, the lints point into that text.
+    check_lints(&back.lint(), Some(&text));
 
     // The callback body round trips, for every code and after a create.
     let error_string = input.error_string.build();
@@ -600,6 +635,15 @@ pub fn injection(data: &[u8]) {
         .count();
     assert_eq!(created.ctl_userdata.len(), kept + 1);
     round_trip_callback(&created);
+    // FAIL and IGNORE never carry a record id, whatever the data held.
+    for cb in [
+        Callback::fail(expanded.clone(), error_string.clone()),
+        Callback::ignore(expanded.clone()),
+    ] {
+        assert_eq!(cb.new_record_id(), None);
+        assert_eq!(cb.ctl_userdata.len(), kept);
+        round_trip_callback(&cb);
+    }
 
     // The screenpop body decodes back to its fields, CtlUserData to the data.
     let pop = Screenpop {
@@ -678,5 +722,80 @@ pub fn injection(data: &[u8]) {
                 allow_private_hosts: true,
             },
         );
+    }
+}
+
+// ---- callback_url --------------------------------------------------------------
+
+/// The tenant's scheme, host, port and query keys, as the URL parser reads
+/// them.
+fn target(url: &url::Url) -> (String, Option<String>, Option<u16>, Vec<String>) {
+    (
+        url.scheme().to_owned(),
+        url.host_str().map(str::to_owned),
+        url.port_or_known_default(),
+        url.query_pairs().map(|(k, _)| k.into_owned()).collect(),
+    )
+}
+
+/// `callback_url`: the first line is a `ctl_callbackUrl` template, the next
+/// lines replace the context's fields as for `expand`. An expanded callback
+/// URL keeps the tenant's scheme, host, port and query keys (those of the
+/// template with every token read as `x`); a refusal is one line; the lint
+/// reports a misplaced token exactly when the expansion refuses one.
+pub fn callback_url(data: &[u8]) {
+    let Ok(input) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut lines = input.split('\n');
+    let template = lines.next().unwrap_or("");
+    let ctx = context_from_lines(lines);
+    let mut userdata = UserData::new();
+    userdata
+        .push("ctl_callbackUrl", template)
+        .expect("a name that is not empty");
+    let plan = ActionPlan::new(&userdata);
+    let lax = CallbackPolicy {
+        allow_private_hosts: true,
+        ..CallbackPolicy::default()
+    };
+    let misplaced_lint = userdata
+        .lint()
+        .iter()
+        .any(|l| l.kind == LintKind::CallbackUrlToken);
+    check_lints(&userdata.lint(), None);
+    let Some(result) = plan.callback(&ctx, &lax) else {
+        assert!(template.trim().is_empty(), "no callback for {template:?}");
+        return;
+    };
+    let _ = plan.callback(&ctx, &CallbackPolicy::default());
+    let mut plain = template.to_owned();
+    for t in Token::ALL {
+        plain = plain.replace(&format!("${}$", t.name()), "x");
+    }
+    match result {
+        Ok(url) => {
+            assert!(
+                !misplaced_lint,
+                "the lint refuses what the expansion took: {template:?}"
+            );
+            let tenant = url::Url::parse(&plain)
+                .unwrap_or_else(|e| panic!("{template:?} expands to {url} but reads as {e}"));
+            assert_eq!(
+                target(&url),
+                target(&tenant),
+                "call data changed where the callback goes: {template:?} -> {url}"
+            );
+        }
+        Err(err) => {
+            one_line(&err.to_string());
+            if let RequestErrorKind::CallbackToken { part, .. } = err.kind() {
+                assert_eq!(
+                    misplaced_lint,
+                    !part.starts_with("path"),
+                    "lint and expansion disagree on {template:?}: {err}"
+                );
+            }
+        }
     }
 }

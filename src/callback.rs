@@ -162,9 +162,7 @@ impl Callback {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn success(ctl_userdata: UserData<'_>, new_record_id: impl Into<String>) -> Callback {
-        let mut data = ctl_userdata.into_owned();
-        data.pairs
-            .retain(|p| !p.name.eq_ignore_ascii_case(NEW_RECORD_ID));
+        let mut data = without_record_id(ctl_userdata);
         // The name is not empty, so this cannot fail.
         let _ = data.push(NEW_RECORD_ID, new_record_id.into());
         Callback {
@@ -174,7 +172,8 @@ impl Callback {
         }
     }
 
-    /// `FAIL`, with the reason.
+    /// `FAIL`, with the reason. Any `ctl_newRecordId` in the data (in any
+    /// letter case) is dropped: no record was made.
     ///
     /// # Example
     ///
@@ -183,24 +182,33 @@ impl Callback {
     /// let cb = Callback::fail(UserData::new(), "REQUIRED_FIELD_MISSING: Subject");
     /// assert_eq!(cb.result_code, ResultCode::Fail);
     /// assert_eq!(cb.error_string, "REQUIRED_FIELD_MISSING: Subject");
+    /// let cb = Callback::fail(UserData::parse("[ctl_newRecordId|forged]")?, "x");
+    /// assert!(cb.ctl_userdata.is_empty());
+    /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn fail(ctl_userdata: UserData<'_>, error_string: impl Into<String>) -> Callback {
-        Callback::new(ctl_userdata, ResultCode::Fail, error_string)
+        Callback::new(
+            without_record_id(ctl_userdata),
+            ResultCode::Fail,
+            error_string,
+        )
     }
 
-    /// `IGNORE`: no action ran. `errorString` is empty.
+    /// `IGNORE`: no action ran. `errorString` is empty. Any
+    /// `ctl_newRecordId` in the data (in any letter case) is dropped.
     ///
     /// # Example
     ///
     /// ```
     /// use clicktodial::{Callback, ResultCode, UserData};
-    /// let cb = Callback::ignore(UserData::parse("[foreign_key|12345678]")?);
+    /// let cb = Callback::ignore(UserData::parse("[foreign_key|12345678][CTL_NEWRECORDID|x]")?);
     /// assert_eq!(cb.result_code, ResultCode::Ignore);
     /// assert!(cb.error_string.is_empty());
+    /// assert_eq!(cb.ctl_userdata.to_string(), "[foreign_key|12345678]");
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn ignore(ctl_userdata: UserData<'_>) -> Callback {
-        Callback::new(ctl_userdata, ResultCode::Ignore, "")
+        Callback::new(without_record_id(ctl_userdata), ResultCode::Ignore, "")
     }
 
     /// The POST body: `ctl_userdata` (the data's canonical `[name|value]…`
@@ -314,7 +322,9 @@ impl Callback {
     }
 
     /// The record the create made: the value of the last `ctl_newRecordId`
-    /// pair (the name in any letter case), if any.
+    /// pair (the name in any letter case), and only when the result code is
+    /// `SUCCESS`. A `FAIL` or `IGNORE` callback made no record, so a record
+    /// id in its data (one the link itself carried) is not reported.
     ///
     /// # Example
     ///
@@ -324,9 +334,16 @@ impl Callback {
     ///     "ctl_userdata=%5Bctl_newrecordid%7C00T1%5D&resultCode=SUCCESS&errorString=",
     /// )?;
     /// assert_eq!(cb.new_record_id(), Some("00T1"));
+    /// let cb = Callback::from_form(
+    ///     "ctl_userdata=%5Bctl_newRecordId%7Cforged%5D&resultCode=FAIL&errorString=x",
+    /// )?;
+    /// assert_eq!(cb.new_record_id(), None);
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn new_record_id(&self) -> Option<&str> {
+        if self.result_code != ResultCode::Success {
+            return None;
+        }
         self.ctl_userdata
             .pairs
             .iter()
@@ -334,6 +351,14 @@ impl Callback {
             .find(|p| p.name.eq_ignore_ascii_case(NEW_RECORD_ID))
             .map(|p| &*p.value)
     }
+}
+
+/// The data without any `ctl_newRecordId` pair (in any letter case).
+fn without_record_id(ctl_userdata: UserData<'_>) -> UserData<'static> {
+    let mut data = ctl_userdata.into_owned();
+    data.pairs
+        .retain(|p| !p.name.eq_ignore_ascii_case(NEW_RECORD_ID));
+    data
 }
 
 #[cfg(test)]

@@ -10,12 +10,31 @@
 //! *name* that resolves to a private address (including DNS rebinding) is
 //! beyond it: the HTTP client that posts the callback should refuse private
 //! addresses after resolution too, or connect to an address it has checked.
+//!
+//! **Redirects.** A callback client must not follow redirects (the answer to
+//! a callback is only a status), or must check every hop's `Location` with
+//! [`check_callback_url`] under the same policy before following it: a
+//! public host that answers `302 Location: http://169.254.169.254/` would
+//! otherwise undo the check.
+//!
+//! **Expansion by component.** The URL the callback goes to is expanded by
+//! [`ActionPlan::callback`](crate::ActionPlan::callback) one URL component
+//! at a time: a token value in the path, a query value or the fragment is
+//! percent-encoded (every byte outside `A-Z a-z 0-9 - . _ ~`), so it stays
+//! one value; a token in the scheme, the user info, the host, the port or a
+//! query key is an error ([`RequestErrorKind::CallbackToken`]), since call
+//! data may never decide where a callback goes.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::ops::Range;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::{Host, Url};
 
+use crate::context::TokenValues;
 use crate::error::{RequestError, RequestErrorKind};
+use crate::template::scan;
+use crate::token::Token;
 
 /// What [`check_callback_url`] accepts.
 ///
@@ -33,15 +52,35 @@ use crate::error::{RequestError, RequestErrorKind};
 ///
 /// let dev = CallbackPolicy { allow_private_hosts: true, ..CallbackPolicy::default() };
 /// assert!(check_callback_url("http://localhost:8080/cb", &dev).is_ok());
+/// assert!(check_callback_url("http://intranet/cb", &dev).is_ok());
+/// assert!(check_callback_url("http://intranet/cb", &CallbackPolicy::default()).is_err());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CallbackPolicy {
     /// Refuse plain `http` (default `false`).
     pub require_https: bool,
-    /// Accept loopback, private and other non-public hosts (default `false`;
-    /// for development and tests).
+    /// Accept loopback, private and other non-public hosts, single-label
+    /// names, internal aliases and names under no public suffix (default
+    /// `false`; for development and tests). The length limit still holds.
     pub allow_private_hosts: bool,
+}
+
+impl CallbackPolicy {
+    /// The longest callback URL accepted, in bytes, under any policy: 8 KiB,
+    /// what common HTTP servers accept in a request line. Longer text is
+    /// refused before it is parsed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{check_callback_url, CallbackPolicy, RequestErrorKind};
+    /// let long = format!("https://crm.example.com/{}", "a".repeat(CallbackPolicy::MAX_URL_LEN));
+    /// let lax = CallbackPolicy { allow_private_hosts: true, ..CallbackPolicy::default() };
+    /// let err = check_callback_url(&long, &lax).unwrap_err();
+    /// assert!(matches!(err.kind(), RequestErrorKind::CallbackTooLong { .. }));
+    /// ```
+    pub const MAX_URL_LEN: usize = 8192;
 }
 
 /// Checks a callback URL and returns it parsed.
@@ -52,6 +91,9 @@ pub struct CallbackPolicy {
 ///
 /// In this order:
 ///
+/// 0. The text must be at most [`CallbackPolicy::MAX_URL_LEN`] bytes
+///    ([`RequestErrorKind::CallbackTooLong`]), under any policy, before any
+///    parsing.
 /// 1. The text must parse with [`Url::parse`]
 ///    ([`RequestErrorKind::InvalidUrl`]; a URL whose host is empty, such as
 ///    `http://`, is [`RequestErrorKind::CallbackNoHost`]).
@@ -64,9 +106,17 @@ pub struct CallbackPolicy {
 ///    host that is not public is refused
 ///    ([`RequestErrorKind::CallbackPrivateHost`], which shows the host only,
 ///    never the URL's user name or password). Refused:
-///    - names: `localhost` and `*.localhost`, and the special-use suffixes
-///      `*.local` (mDNS), `*.internal` and `*.home.arpa`; any letter case,
-///      with or without a trailing dot;
+///    - names: single-label names (`intranet`, `metadata`, `wpad`,
+///      `ip6-localhost`); names under no public suffix of the
+///      [Public Suffix List](https://publicsuffix.org/) (compiled in, from
+///      the `psl` crate), so `router.lan`, `db.corp`, `crm.example`,
+///      `kubernetes.default.svc` and `*.test`; a name that is itself a
+///      public suffix (`co.uk`); and, whatever the list says, `localhost`
+///      and `*.localhost`, `*.localdomain` (`localhost.localdomain`), the
+///      special-use suffixes `*.local` (mDNS), `*.internal`, `*.arpa`
+///      (`*.home.arpa`, reverse zones), `*.onion`, `*.test`, `*.example`,
+///      `*.invalid`, `*.alt`; any letter case, with or without a trailing
+///      dot;
 ///    - IPv4: `0.0.0.0/8` (unspecified), `10/8`, `100.64/10` (shared,
 ///      CGNAT), `127/8` (loopback), `169.254/16` (link-local), `172.16/12`,
 ///      `192.0.0/24` (protocol assignments), `192.0.2/24`, `198.51.100/24`
@@ -101,9 +151,19 @@ pub struct CallbackPolicy {
 ///
 /// let err = check_callback_url("ftp://crm.example.com/", &policy).unwrap_err();
 /// assert_eq!(err.kind(), &RequestErrorKind::CallbackScheme("ftp".into()));
+///
+/// for internal in ["http://metadata/computeMetadata/v1/", "http://router.lan/", "https://crm.example/"] {
+///     assert!(check_callback_url(internal, &policy).is_err(), "{internal}");
+/// }
 /// # Ok::<(), clicktodial::RequestError>(())
 /// ```
 pub fn check_callback_url(url: &str, policy: &CallbackPolicy) -> Result<Url, RequestError> {
+    if url.len() > CallbackPolicy::MAX_URL_LEN {
+        return Err(RequestError::new(RequestErrorKind::CallbackTooLong {
+            len: url.len(),
+            max: CallbackPolicy::MAX_URL_LEN,
+        }));
+    }
     // url::ParseError's messages are fixed texts: they never echo the input
     // (which may hold a password).
     let parsed = Url::parse(url).map_err(|e| {
@@ -147,21 +207,311 @@ fn host_is_public(host: &Host<&str>) -> bool {
     }
 }
 
-/// Special-use names that never name a public host.
-const PRIVATE_SUFFIXES: [&str; 4] = ["localhost", "local", "internal", "home.arpa"];
+/// Special-use and internal names that never name a public host, whatever
+/// the Public Suffix List says (a name equal to one, or under one).
+const PRIVATE_SUFFIXES: [&str; 11] = [
+    "localhost",
+    "localdomain",
+    "local",
+    "internal",
+    "arpa",
+    "onion",
+    "test",
+    "example",
+    "invalid",
+    "alt",
+    "home.arpa",
+];
+
+/// Whether `name` is `suffix` or ends with `.suffix`, in any letter case.
+fn has_suffix(name: &str, suffix: &str) -> bool {
+    let Some(cut) = name.len().checked_sub(suffix.len()) else {
+        return false;
+    };
+    let (Some(head), Some(tail)) = (name.get(..cut), name.get(cut..)) else {
+        return false;
+    };
+    tail.eq_ignore_ascii_case(suffix) && (head.is_empty() || head.ends_with('.'))
+}
 
 fn domain_is_public(name: &str) -> bool {
-    let name = name.trim_end_matches('.');
-    !PRIVATE_SUFFIXES.iter().any(|suffix| {
-        // `name` is `suffix`, or ends with `.suffix`, in any case.
-        let Some(cut) = name.len().checked_sub(suffix.len()) else {
-            return false;
+    let name = name.strip_suffix('.').unwrap_or(name);
+    // Single-label names resolve through search domains: internal only.
+    if !name.contains('.') || PRIVATE_SUFFIXES.iter().any(|s| has_suffix(name, s)) {
+        return false;
+    }
+    // A registrable domain under a suffix the list knows (ICANN or private
+    // section); a name that is itself a suffix has no registrable domain.
+    psl::domain(name.as_bytes()).is_some_and(|d| d.suffix().is_known())
+}
+
+/// Every byte outside `A-Z a-z 0-9 - . _ ~` is encoded in a token value.
+const VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// A token where call data may not go in a callback URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Misplaced {
+    pub(crate) token: Token,
+    /// `scheme`, `user info`, `host`, `port` or `query key`.
+    pub(crate) part: &'static str,
+    /// The token's bytes in the URL text.
+    pub(crate) range: Range<usize>,
+}
+
+/// Where the parts of a callback URL template lie, found as the URL parser
+/// finds them for `http` and `https` (leading C0 controls and spaces
+/// skipped, tabs and line breaks ignored, `\` read as `/`, any run of
+/// slashes after the scheme skipped).
+struct Layout {
+    /// The scheme's `:`, if the text has a valid scheme.
+    colon: Option<usize>,
+    authority: Range<usize>,
+    /// Where the query (after `?`) and the fragment (after `#`) start.
+    query: Option<usize>,
+    fragment: Option<usize>,
+}
+
+fn is_tab_or_newline(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r')
+}
+
+impl Layout {
+    fn of(text: &str) -> Layout {
+        let bytes = text.as_bytes();
+        let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
+        let mut scheme = String::new();
+        let mut colon = None;
+        for (i, &b) in bytes.iter().enumerate().skip(start) {
+            match b {
+                b':' => {
+                    colon = Some(i);
+                    break;
+                }
+                b if is_tab_or_newline(b) => {}
+                b if b.is_ascii_alphabetic() => scheme.push(char::from(b.to_ascii_lowercase())),
+                b if (b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+                    && !scheme.is_empty() =>
+                {
+                    scheme.push(char::from(b))
+                }
+                _ => break,
+            }
+        }
+        let Some(colon) = colon.filter(|_| !scheme.is_empty()) else {
+            return Layout {
+                colon: None,
+                authority: bytes.len()..bytes.len(),
+                query: None,
+                fragment: None,
+            };
         };
-        let (Some(head), Some(tail)) = (name.get(..cut), name.get(cut..)) else {
-            return false;
+        let authority_start = bytes
+            .iter()
+            .enumerate()
+            .skip(colon + 1)
+            .find(|&(_, &b)| !(matches!(b, b'/' | b'\\') || is_tab_or_newline(b)))
+            .map_or(bytes.len(), |(i, _)| i);
+        let authority_end = bytes
+            .iter()
+            .enumerate()
+            .skip(authority_start)
+            .find(|&(_, &b)| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+            .map_or(bytes.len(), |(i, _)| i);
+        let fragment = memchr::memchr(b'#', bytes.get(authority_end..).unwrap_or_default())
+            .map(|i| authority_end + i + 1);
+        let before_fragment = fragment.map_or(bytes.len(), |f| f - 1);
+        let query = memchr::memchr(
+            b'?',
+            bytes
+                .get(authority_end..before_fragment)
+                .unwrap_or_default(),
+        )
+        .map(|i| authority_end + i + 1);
+        Layout {
+            colon: Some(colon),
+            authority: authority_start..authority_end,
+            query,
+            fragment,
+        }
+    }
+
+    /// The part a token at `open` stands in, if call data may not go there.
+    fn forbidden_part(&self, text: &str, open: usize) -> Option<&'static str> {
+        let Some(colon) = self.colon else {
+            // No scheme: the token would decide what the URL is.
+            return Some("scheme");
         };
-        tail.eq_ignore_ascii_case(suffix) && (head.is_empty() || head.ends_with('.'))
-    })
+        if open < colon {
+            return Some("scheme");
+        }
+        if open < self.authority.end {
+            let authority = text.get(self.authority.clone()).unwrap_or_default();
+            let at = authority.rfind('@').map(|i| self.authority.start + i);
+            if at.is_some_and(|at| open < at) {
+                return Some("user info");
+            }
+            let host_start = at.map_or(self.authority.start, |at| at + 1);
+            let host = text.get(host_start..self.authority.end).unwrap_or_default();
+            // A port follows the last `:` outside an IPv6 literal's brackets.
+            let port = host
+                .rfind(':')
+                .filter(|&i| host.get(i..).is_some_and(|rest| !rest.contains(']')))
+                .map(|i| host_start + i);
+            return Some(if port.is_some_and(|p| open > p) {
+                "port"
+            } else {
+                "host"
+            });
+        }
+        let query = self.query?;
+        if open < query || self.fragment.is_some_and(|f| open >= f) {
+            return None;
+        }
+        // In the query: a key unless a `=` stands between the field's start
+        // (after `&` or `;`) and the token.
+        let field = text.get(query..open).unwrap_or_default();
+        let field = field.rsplit(['&', ';']).next().unwrap_or_default();
+        (!field.contains('=')).then_some("query key")
+    }
+}
+
+/// Whether the path segment around a token's output `range` reads, for the
+/// URL parser, as `.` or `..` (which would move the callback up the
+/// tenant's path): made of `.` and `%2e` only (any case), at most two of
+/// them, tabs and line breaks ignored.
+fn makes_dot_segment(out: &str, path_start: usize, range: Range<usize>) -> bool {
+    const LONGEST: usize = "%2e%2e".len();
+    let bytes = out.as_bytes();
+    if range.len() > LONGEST {
+        return false;
+    }
+    let mut segment = Vec::with_capacity(LONGEST + 1);
+    // Backwards to the segment's start, then forwards to its end; tabs and
+    // line breaks (which the parser drops) are skipped. Stop once the
+    // segment is too long to be a dot segment.
+    let mut before = Vec::new();
+    for &b in bytes
+        .get(path_start..range.start)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+    {
+        if matches!(b, b'/' | b'\\') {
+            break;
+        }
+        if !is_tab_or_newline(b) {
+            before.push(b);
+            if before.len() > LONGEST {
+                return false;
+            }
+        }
+    }
+    segment.extend(before.iter().rev());
+    for &b in bytes.get(range.start..).unwrap_or_default() {
+        if matches!(b, b'/' | b'\\' | b'?' | b'#') {
+            break;
+        }
+        if !is_tab_or_newline(b) {
+            segment.push(b);
+            if segment.len() > LONGEST {
+                return false;
+            }
+        }
+    }
+    // `%2e` (any case) reads as `.`.
+    let mut dots = 0;
+    let mut rest = segment.as_slice();
+    while !rest.is_empty() {
+        if rest.first() == Some(&b'.') {
+            rest = rest.get(1..).unwrap_or_default();
+        } else if rest
+            .get(..3)
+            .is_some_and(|e| e.eq_ignore_ascii_case(b"%2e"))
+        {
+            rest = rest.get(3..).unwrap_or_default();
+        } else {
+            return false;
+        }
+        dots += 1;
+    }
+    matches!(dots, 1 | 2)
+}
+
+/// The first token in `template` that stands where call data may not go
+/// (scheme, user info, host, port, query key), for the lint and the
+/// expansion alike.
+pub(crate) fn misplaced_token(template: &str) -> Option<Misplaced> {
+    let layout = Layout::of(template);
+    let mut found = None;
+    scan(template, |_, open, token| {
+        if found.is_none() {
+            if let Some(part) = layout.forbidden_part(template, open) {
+                found = Some(Misplaced {
+                    token,
+                    part,
+                    range: open..open + token.name().len() + 2,
+                });
+            }
+        }
+    });
+    found
+}
+
+/// Expands a callback URL template by URL component (see the module docs):
+/// literal text as written, each token value percent-encoded. A token where
+/// call data may not go, or a value that would make a path segment `.` or
+/// `..`, is an error; so is a template over the length limit. The result is
+/// not checked yet: pass it to [`check_callback_url`].
+pub(crate) fn expand_callback_url(
+    template: &str,
+    values: &mut TokenValues<'_>,
+) -> Result<String, RequestError> {
+    if template.len() > CallbackPolicy::MAX_URL_LEN {
+        return Err(RequestError::new(RequestErrorKind::CallbackTooLong {
+            len: template.len(),
+            max: CallbackPolicy::MAX_URL_LEN,
+        }));
+    }
+    if let Some(m) = misplaced_token(template) {
+        // A token in the user info is not named: it is part of a password.
+        return Err(RequestError::new(RequestErrorKind::CallbackToken {
+            token: (m.part != "user info").then_some(m.token),
+            part: m.part,
+        }));
+    }
+    let layout = Layout::of(template);
+    let path_end = layout
+        .query
+        .map(|q| q - 1)
+        .or(layout.fragment.map(|f| f - 1))
+        .unwrap_or(template.len());
+    let mut out = String::with_capacity(template.len() + 32);
+    // Token values written into the path: (output range, token).
+    let mut in_path: Vec<(Range<usize>, Token)> = Vec::new();
+    let tail = scan(template, |literal_start, open, token| {
+        out.push_str(template.get(literal_start..open).unwrap_or_default());
+        let start = out.len();
+        out.extend(utf8_percent_encode(values.get(token), VALUE));
+        if open < path_end {
+            in_path.push((start..out.len(), token));
+        }
+    });
+    out.push_str(template.get(tail..).unwrap_or_default());
+    // Every token lies after the authority, so the output's authority ends
+    // where the template's does.
+    for (range, token) in in_path {
+        if makes_dot_segment(&out, layout.authority.end, range) {
+            return Err(RequestError::new(RequestErrorKind::CallbackToken {
+                token: Some(token),
+                part: "path (as a . or .. segment)",
+            }));
+        }
+    }
+    Ok(out)
 }
 
 /// IPv4 networks that are not public, as (network, prefix length).
@@ -278,9 +628,103 @@ mod tests {
         assert!(!domain_is_public("printer.local"));
         assert!(!domain_is_public("svc.internal"));
         assert!(!domain_is_public("nas.home.arpa"));
-        assert!(domain_is_public("mylocalhost"));
+        assert!(domain_is_public("mylocalhost.com"));
         assert!(domain_is_public("localhost.example.com"));
         assert!(domain_is_public("home.arpa.example.com"));
-        assert!(domain_is_public("xlocal"));
+        assert!(domain_is_public("xlocal.net"));
+        assert!(domain_is_public("crm.example.co.uk"));
+        assert!(domain_is_public("bücher.example.de"));
+        assert!(domain_is_public("xn--bcher-kva.example.de"));
+        assert!(domain_is_public("crm.example.com."));
+        // Private-section suffixes count as public suffixes.
+        assert!(domain_is_public("acme.github.io"));
+        for internal in [
+            // single labels
+            "mylocalhost",
+            "xlocal",
+            "metadata",
+            "intranet",
+            "wpad",
+            "ip6-localhost",
+            "ip6-loopback",
+            // internal aliases
+            "localhost.localdomain",
+            "kubernetes.default.svc",
+            "kubernetes.default.svc.cluster.local",
+            "metadata.google.internal",
+            // under no public suffix
+            "router.lan",
+            "db.corp",
+            "crm.example",
+            "api.test",
+            "nas.home",
+            "x.invalid",
+            "x.alt",
+            "1.0.0.127.in-addr.arpa",
+            "abc.onion",
+            // a public suffix itself
+            "co.uk",
+            "github.io",
+            "",
+            ".",
+        ] {
+            assert!(!domain_is_public(internal), "{internal}");
+        }
+    }
+
+    #[test]
+    fn layout_finds_the_parts_as_the_url_parser_does() {
+        let misplaced = |t: &str| misplaced_token(t).map(|m| (m.part, m.range));
+        assert_eq!(
+            misplaced("https://crm.example.com/$notes$?a=$notes$#$notes$"),
+            None
+        );
+        assert_eq!(
+            misplaced("https://$notes$.crm.example.com/"),
+            Some(("host", 8..15))
+        );
+        assert_eq!(
+            misplaced("https://u:$notes$@crm.example.com/"),
+            Some(("user info", 10..17))
+        );
+        assert_eq!(
+            misplaced("https://crm.example.com:$hours$/"),
+            Some(("port", 24..31))
+        );
+        assert_eq!(misplaced("https://[::1]:$hours$/"), Some(("port", 14..21)));
+        assert_eq!(misplaced("https://[$hours$]/"), Some(("host", 9..16)));
+        assert_eq!(misplaced("$notes$"), Some(("scheme", 0..7)));
+        assert_eq!(misplaced("ht$notes$tp://x.com/"), Some(("scheme", 2..9)));
+        assert_eq!(misplaced("https:$notes$/x"), Some(("host", 6..13)));
+        assert_eq!(misplaced("https:\\\\$notes$/x"), Some(("host", 8..15)));
+        assert_eq!(misplaced("https:/\t/$notes$/x"), Some(("host", 9..16)));
+        assert_eq!(
+            misplaced("https://x.com/?$notes$=1"),
+            Some(("query key", 15..22))
+        );
+        assert_eq!(
+            misplaced("https://x.com/?a=1&$notes$"),
+            Some(("query key", 19..26))
+        );
+        assert_eq!(
+            misplaced("https://x.com/?a=1;$notes$=2"),
+            Some(("query key", 19..26))
+        );
+        assert_eq!(misplaced("https://x.com/?a=b=$notes$"), None);
+        assert_eq!(misplaced("https://x.com/#?$notes$"), None);
+        assert_eq!(misplaced("https://x.com/p$notes$?a=1"), None);
+    }
+
+    #[test]
+    fn dot_segments() {
+        let dot =
+            |out: &str, start: usize, range: Range<usize>| makes_dot_segment(out, start, range);
+        assert!(dot("https://x.com/a/../b", 13, 16..18));
+        assert!(dot("https://x.com/a/./b", 13, 16..17));
+        assert!(dot("https://x.com/a/.%2E/b", 13, 17..20));
+        assert!(dot("https://x.com/a/.\t./b", 13, 16..17));
+        assert!(!dot("https://x.com/a/.../b", 13, 16..19));
+        assert!(!dot("https://x.com/a/..x/b", 13, 16..18));
+        assert!(!dot("https://x.com/a/%2e%2e%2e/b", 13, 16..19));
     }
 }

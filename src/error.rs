@@ -9,23 +9,34 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Outside text as shown in a message: on one line (control characters and
-/// the Unicode line and paragraph separators written as Rust escapes, `\n`,
-/// `\u{2028}`) and at most [`Shown::MAX`] characters, the rest elided. The
-/// error's kind keeps the text unchanged.
-struct Shown<'a>(&'a str);
+/// Outside text as shown in a message (errors and lints alike): on one line
+/// (control characters and the Unicode line and paragraph separators written
+/// as Rust escapes, `\n`, `\u{2028}`) and at most [`Shown::MAX`] characters
+/// and [`Shown::MAX_BYTES`] bytes, the rest elided with `…`. The error's kind
+/// keeps the text unchanged.
+pub(crate) struct Shown<'a>(pub(crate) &'a str);
 
 impl Shown<'_> {
     const MAX: usize = 100;
+    /// Bytes written at most, `…` (3 bytes) included.
+    pub(crate) const MAX_BYTES: usize = 200;
 }
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut written = 0;
         for (i, c) in self.0.chars().enumerate() {
-            if i == Self::MAX {
+            let escape = c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+            let len = if escape {
+                c.escape_default().count()
+            } else {
+                c.len_utf8()
+            };
+            if i == Self::MAX || written + len > Self::MAX_BYTES - '…'.len_utf8() {
                 return f.write_str("…");
             }
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            written += len;
+            if escape {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 write!(f, "{c}")?;
@@ -298,7 +309,9 @@ pub enum RequestErrorKind {
     CallbackNoHost,
     /// A callback URL whose host is loopback, private, link-local,
     /// unspecified or otherwise not public.
-    #[error("callback URL host `{}` is not a public address", Shown(.0))]
+    /// (Also: a single-label name, a well-known internal alias, or a name
+    /// under no public suffix.)
+    #[error("callback URL host `{}` is not a public host", Shown(.0))]
     CallbackPrivateHost(String),
     /// An HTTP request whose method the reader does not take (feature
     /// `http`).
@@ -362,6 +375,40 @@ pub enum RequestErrorKind {
         /// What the answer said (messages, reasons), sanitized to one line
         /// of at most a few hundred characters.
         detail: String,
+    },
+    /// An [`extra`](crate::ClickToDialRequest::extra) parameter that
+    /// [`to_url`](crate::ClickToDialRequest::to_url) cannot write so that it
+    /// reads back the same: an empty name, a name with white space around
+    /// it, a name given twice, or the name of a known parameter.
+    #[error("extra parameter `{}` cannot round trip: {reason}", Shown(name))]
+    ExtraParameter {
+        /// The name, as given.
+        name: String,
+        /// Why, in words.
+        reason: &'static str,
+    },
+    /// A callback URL longer than the limit (8 KiB), refused before parsing.
+    #[error("callback URL is {len} bytes long, over the limit of {max}")]
+    CallbackTooLong {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A token in a part of `ctl_callbackUrl` that call data may not decide
+    /// (scheme, user info, host, port, a query key), or a token value that
+    /// would make a path segment `.` or `..`.
+    #[error(
+        "callback URL: {} in the {part} is not allowed (call data may not decide where a callback goes)",
+        token.map_or_else(|| "a token".to_owned(), |t| format!("`${}$`", t.name()))
+    )]
+    CallbackToken {
+        /// The token; `None` when it stands in the user info (part of a
+        /// password, so not named).
+        token: Option<crate::Token>,
+        /// Where it stands: `scheme`, `user info`, `host`, `port`,
+        /// `query key`, or `path (as a . or .. segment)`.
+        part: &'static str,
     },
 }
 

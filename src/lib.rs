@@ -36,7 +36,7 @@
 //!     "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone=(650)%20292-8880\
 //!      &ctl_userdata=[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]\
 //!      [Subject|Call%20$transaction_id$%20($callDuration$)][ctl_launchopt|true]\
-//!      [ctl_callbackUrl|https://crm.example/cb?t=$transaction_id$]",
+//!      [ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]",
 //! )?;
 //! assert_eq!(req.dial_string(), "16502928880");
 //! assert!(req.lint().is_empty());
@@ -68,7 +68,7 @@
 //! let pop = Screenpop { agent_id: "agent42".into(), ..Screenpop::for_userdata(&done.ctl_userdata) };
 //! assert!(pop.to_form().starts_with("CtlUserData="));
 //! let url = plan.callback(&ctx, &CallbackPolicy::default()).unwrap()?;
-//! assert_eq!(url.as_str(), "https://crm.example/cb?t=8312345");
+//! assert_eq!(url.as_str(), "https://crm.example.com/cb?t=8312345");
 //! assert!(done.to_form().contains("resultCode=SUCCESS"));
 //! # Ok::<(), clicktodial::RequestError>(())
 //! ```

@@ -2,20 +2,48 @@
 //!
 //! A lint is advice, not an error: the request parsed, but the contact
 //! center will not do what the link's author meant. Each [`Lint`] has a
-//! [`LintKind`] to match on and a one-line message that names the pair and
-//! says what to change.
+//! [`LintKind`] to match on, a one-line message that names the pair and
+//! says what to change, and (where it is about one place) the byte range of
+//! that place in the `ctl_userdata` text ([`Lint::span`]).
 //!
-//! Token lints follow the expander's own scan: a `$` that the expander keeps
-//! as literal text is looked at; one that opens a token is not.
+//! Token lints follow the expander's own scan (the same scanner): a `$`
+//! that the expander keeps as literal text is looked at; one that opens a
+//! token is not.
+//!
+//! # Bounds
+//!
+//! Linting is linear in time and memory over the input, whatever it holds:
+//!
+//! - every message is one line and at most [`Lint::MAX_MESSAGE_LEN`] bytes:
+//!   outside text is quoted only through the crate's one sanitiser (control
+//!   and line-separator characters escaped, cut at 100 characters or 200
+//!   bytes), the same one error messages use;
+//! - one value gives at most [`Lint::MAX_PER_VALUE`] lints of one kind, then
+//!   one summary lint for the rest of that value;
+//! - one call gives at most [`Lint::MAX_PER_KIND`] lints of one kind, then
+//!   one summary lint for that kind; so a lint list never holds more than
+//!   `MAX_PER_KIND + 1` lints of a kind, whatever the input's size;
+//! - a URL's user info (its user name and password) is never quoted: a lint
+//!   about text in it, or a `ctl_callbackUrl` that contains `@`, says what it
+//!   found without quoting it.
+//!
+//! Working memory is one map slot (17 bytes, see `duplicates`) per pair,
+//! for the duplicate names, and no copy of any name or value: under 12
+//! bytes allocated at the peak per input byte on the worst shapes, as
+//! `tests/lint_bounds.rs` measures with a counting allocator.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::ops::Range;
 
+use crate::callback_url::misplaced_token;
+use crate::error::Shown;
 use crate::request::ClickToDialRequest;
 use crate::system::{known_system_name, SYSTEM_NAMES};
+use crate::template::scan;
 use crate::token::Token;
-use crate::userdata::{is_system_name, UserData};
+use crate::userdata::{is_system_name, Pair, UserData};
 
 /// What a [`Lint`] found.
 ///
@@ -53,9 +81,39 @@ pub enum LintKind {
     CreateWithoutObjectType,
     /// A system value outside what its name accepts (`ctl_launchopt=yes`).
     InvalidSystemValue,
+    /// A token in the scheme, user info, host, port or a query key of
+    /// `ctl_callbackUrl`: call data may not decide where a callback goes,
+    /// so [`ActionPlan::callback`](crate::ActionPlan::callback) refuses it.
+    CallbackUrlToken,
+}
+
+impl LintKind {
+    /// How many kinds there are (for the per-kind counts).
+    const COUNT: usize = LintKind::CallbackUrlToken as usize + 1;
+
+    /// What a summary lint calls several lints of this kind.
+    fn plural(self) -> &'static str {
+        match self {
+            LintKind::UnterminatedToken => "unterminated tokens",
+            LintKind::UnknownToken => "unknown tokens",
+            LintKind::UnexpandedMergeField => "unexpanded merge fields",
+            LintKind::ActionWithoutIntegration => "actions without an integration type",
+            LintKind::LaunchExtWithoutLaunch => "launch options without effect",
+            LintKind::TenantSetNewRecordId => "tenant-set record ids",
+            LintKind::InsecureCallbackUrl => "plain-http callback URLs",
+            LintKind::UnknownSystemName => "unknown system names",
+            LintKind::DuplicateName => "duplicate names",
+            LintKind::CreateWithoutObjectType => "creates without an object type",
+            LintKind::InvalidSystemValue => "invalid system values",
+            LintKind::CallbackUrlToken => "misplaced callback URL tokens",
+        }
+    }
 }
 
 /// One finding of the linter.
+///
+/// Lints are built by the crate only ([`UserData::lint`],
+/// [`ClickToDialRequest::lint`]); `kind` and `message` are public to read.
 ///
 /// # Example
 ///
@@ -66,6 +124,7 @@ pub enum LintKind {
 /// assert_eq!(lint.kind, LintKind::ActionWithoutIntegration);
 /// assert!(lint.message.contains("[ctl_intType|sfdc]"));
 /// assert_eq!(lint.to_string(), lint.message);
+/// assert_eq!(lint.span(), Some(0..19));
 /// # Ok::<(), clicktodial::RequestError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,14 +132,131 @@ pub enum LintKind {
 pub struct Lint {
     /// What was found.
     pub kind: LintKind,
-    /// What it is and what to change, in one line.
+    /// What it is and what to change, in one line of at most
+    /// [`Lint::MAX_MESSAGE_LEN`] bytes.
     pub message: String,
+    #[cfg_attr(feature = "serde", serde(default))]
+    span: Option<Range<usize>>,
+}
+
+impl Lint {
+    /// The longest message, in bytes.
+    pub const MAX_MESSAGE_LEN: usize = 600;
+    /// Lints of one kind that one value gives before its summary lint.
+    pub const MAX_PER_VALUE: usize = 8;
+    /// Lints of one kind that one call gives before the kind's summary lint.
+    pub const MAX_PER_KIND: usize = 64;
+
+    fn new(kind: LintKind, message: String, span: Option<Range<usize>>) -> Lint {
+        Lint {
+            kind,
+            message,
+            span,
+        }
+    }
+
+    /// Byte range, in the `ctl_userdata` text the data was parsed from, of
+    /// what the lint is about: the token, the merge field, the name, or the
+    /// pair (`[` to `]`). `None` when it is not about one place (a request
+    /// parameter, `extTransactionData`, a summary, pairs added with
+    /// [`UserData::push`]).
+    ///
+    /// Where a pair held percent escapes (`%5D` …) before the place, the
+    /// exact bytes cannot be told from the decoded text: the span is then the
+    /// value's, or the whole pair's, which still contains the place.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::UserData;
+    /// let text = "[a|1] [subject|Call $Caller_ID$]";
+    /// let lint = &UserData::parse(text)?.lint()[0];
+    /// assert_eq!(&text[lint.span().unwrap()], "$Caller_ID$");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn span(&self) -> Option<Range<usize>> {
+        self.span.clone()
+    }
 }
 
 impl fmt::Display for Lint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
+}
+
+/// Lints as they are found, with the per-kind cap.
+struct Lints {
+    list: Vec<Lint>,
+    shown: [usize; LintKind::COUNT],
+    hidden: [usize; LintKind::COUNT],
+}
+
+impl Lints {
+    fn new() -> Lints {
+        Lints {
+            list: Vec::new(),
+            shown: [0; LintKind::COUNT],
+            hidden: [0; LintKind::COUNT],
+        }
+    }
+
+    /// Adds a lint, or counts it once the kind has shown its share; the
+    /// message is only written for a lint that is kept.
+    fn push(
+        &mut self,
+        kind: LintKind,
+        span: Option<Range<usize>>,
+        message: impl FnOnce() -> String,
+    ) {
+        let i = kind as usize;
+        let (Some(shown), Some(hidden)) = (self.shown.get_mut(i), self.hidden.get_mut(i)) else {
+            return;
+        };
+        if *shown >= Lint::MAX_PER_KIND {
+            *hidden += 1;
+            return;
+        }
+        *shown += 1;
+        self.list.push(Lint::new(kind, bounded(message()), span));
+    }
+
+    /// The lints, with one summary for each kind that hid some.
+    fn finish(mut self) -> Vec<Lint> {
+        for (i, &hidden) in self.hidden.iter().enumerate() {
+            let Some(kind) = self
+                .list
+                .iter()
+                .find(|l| l.kind as usize == i)
+                .map(|l| l.kind)
+            else {
+                continue;
+            };
+            if hidden > 0 {
+                self.list.push(Lint::new(
+                    kind,
+                    format!("{hidden} more {} not shown", kind.plural()),
+                    None,
+                ));
+            }
+        }
+        self.list
+    }
+}
+
+/// A message cut to [`Lint::MAX_MESSAGE_LEN`] bytes, on a character
+/// boundary. Messages quote outside text through [`Shown`] and stay well
+/// under the limit; this only makes the bound hold by construction.
+fn bounded(mut message: String) -> String {
+    if message.len() > Lint::MAX_MESSAGE_LEN {
+        let mut cut = Lint::MAX_MESSAGE_LEN - '…'.len_utf8();
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
 }
 
 impl ClickToDialRequest {
@@ -101,7 +277,7 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = Vec::new();
+        let mut lints = Lints::new();
         // A request built by hand has not been through validation.
         let dial = [
             ("phone", Some(self.phone.as_str())),
@@ -110,21 +286,21 @@ impl ClickToDialRequest {
         ];
         for (name, value) in dial {
             if let Some(value) = value {
-                merge_field(&mut lints, "parameter", name, value);
+                merge_field(&mut lints, "parameter", name, value, None);
             }
         }
         if let Some(data) = &self.userdata {
-            lints.extend(data.lint());
+            lint_userdata(&mut lints, data);
         }
         if let Some(ext) = &self.ext_transaction_data {
             for (name, value) in ext.data().iter() {
-                merge_field(&mut lints, "extTransactionData", name, value);
+                merge_field(&mut lints, "extTransactionData", name, value, None);
             }
         }
         for (name, value) in &self.extra {
-            merge_field(&mut lints, "parameter", name, value);
+            merge_field(&mut lints, "parameter", name, value, None);
         }
-        lints
+        lints.finish()
     }
 }
 
@@ -149,19 +325,86 @@ impl UserData<'_> {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = Vec::new();
-        for (name, value) in self.iter() {
-            tokens(&mut lints, name, value);
-            merge_field(&mut lints, "pair", name, value);
-        }
-        duplicates(&mut lints, self);
-        system(&mut lints, self);
-        lints
+        let mut lints = Lints::new();
+        lint_userdata(&mut lints, self);
+        lints.finish()
     }
 }
 
-fn push(lints: &mut Vec<Lint>, kind: LintKind, message: String) {
-    lints.push(Lint { kind, message });
+fn lint_userdata(lints: &mut Lints, data: &UserData<'_>) {
+    for pair in &data.pairs {
+        let place = Place::of(pair);
+        tokens(lints, pair, &place);
+        merge_field(lints, "pair", &pair.name, &pair.value, Some(&place));
+    }
+    duplicates(lints, data);
+    system(lints, data);
+}
+
+/// Where a pair's parts lie in the text it was parsed from.
+///
+/// Decoding turns a 3-byte escape into one of `[`, `]`, `|`, `%`: decoded
+/// text with none of those before a place was not shortened there, so its
+/// offsets are the raw ones. Where that cannot be told, the span widens to
+/// the value, then the pair.
+struct Place {
+    /// The pair, `[` to `]`.
+    pair: Option<Range<usize>>,
+    /// Whether nothing in the pair was decoded at all.
+    plain: bool,
+    /// Where the name starts, and the value (when the name's raw length is
+    /// known).
+    name_start: usize,
+    value_start: Option<usize>,
+}
+
+fn may_be_decoded(text: &str) -> bool {
+    text.bytes().any(|b| matches!(b, b'[' | b']' | b'|' | b'%'))
+}
+
+impl Place {
+    fn of(pair: &Pair<'_>) -> Place {
+        let Some(range) = pair.span.range() else {
+            return Place {
+                pair: None,
+                plain: false,
+                name_start: 0,
+                value_start: None,
+            };
+        };
+        let plain = pair.name.len() + pair.value.len() + 3 == range.len();
+        let name_start = range.start + 1;
+        let value_start =
+            (plain || !may_be_decoded(&pair.name)).then(|| name_start + pair.name.len() + 1);
+        Place {
+            pair: Some(range),
+            plain,
+            name_start,
+            value_start,
+        }
+    }
+
+    /// The span of `value[at]`, in the input.
+    fn in_value(&self, value: &str, at: Range<usize>) -> Option<Range<usize>> {
+        let pair = self.pair.clone()?;
+        match self.value_start {
+            Some(start) if self.plain || !value.get(..at.end).is_some_and(may_be_decoded) => {
+                Some(start + at.start..start + at.end)
+            }
+            Some(start) => Some(start..pair.end.saturating_sub(1).max(start)),
+            None => Some(pair),
+        }
+    }
+
+    /// The span of `name[at]`, in the input.
+    fn in_name(&self, name: &str, at: Range<usize>) -> Option<Range<usize>> {
+        let pair = self.pair.clone()?;
+        if self.plain || !name.get(..at.end).is_some_and(may_be_decoded) {
+            Some(self.name_start + at.start..self.name_start + at.end)
+        } else {
+            Some(pair)
+        }
+    }
 }
 
 /// The identifier after a `$`: ASCII letters, digits and `_`.
@@ -173,104 +416,247 @@ fn identifier(text: &str) -> &str {
     text.get(..end).unwrap_or_default()
 }
 
-/// Unterminated and unknown tokens in one value, along the expander's scan.
-fn tokens(lints: &mut Vec<Lint>, name: &str, value: &str) {
-    let mut at = 0;
-    while let Some(i) = value
-        .get(at..)
-        .and_then(|rest| rest.find('$'))
-        .map(|i| at + i)
-    {
-        let after = value.get(i + 1..).unwrap_or_default();
-        let word = identifier(after);
-        let closed = after.as_bytes().get(word.len()) == Some(&b'$');
-        if closed && Token::from_name(word).is_some() {
-            // A token: the expander skips it whole.
-            at = i + word.len() + 2;
-            continue;
+/// What the lint found at one literal `$` of a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Found<'v> {
+    /// `$word` with no closing `$`, `word` a token name.
+    Unterminated(&'v str),
+    /// `$word$`, `word` no token name.
+    Unknown(&'v str),
+}
+
+/// Scans one value with the expander's scanner: the tokens it expands go to
+/// `on_token`; each `$` it keeps as literal text is looked at, and what it
+/// starts, if a mistake, goes to `on_found` with its byte range.
+fn scan_value<'v>(
+    value: &'v str,
+    mut on_token: impl FnMut(Range<usize>, Token),
+    mut on_found: impl FnMut(Range<usize>, Found<'v>),
+) {
+    let bytes = value.as_bytes();
+    let look = |from: usize, to: usize, on_found: &mut dyn FnMut(Range<usize>, Found<'v>)| {
+        let mut at = from;
+        while let Some(i) = bytes
+            .get(at..to)
+            .and_then(|rest| memchr::memchr(b'$', rest))
+            .map(|i| at + i)
+        {
+            at = i + 1;
+            let after = value.get(i + 1..).unwrap_or_default();
+            let word = identifier(after);
+            let starts_alpha = word
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+            if !starts_alpha {
+                continue;
+            }
+            // The closing `$` may be the opening `$` of a token.
+            let closed = after.as_bytes().get(word.len()) == Some(&b'$');
+            if closed {
+                on_found(i..i + word.len() + 2, Found::Unknown(word));
+            } else if Token::from_name(word).is_some() {
+                on_found(i..i + word.len() + 1, Found::Unterminated(word));
+            }
         }
-        at = i + 1;
-        let starts_alpha = word
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
-        if !starts_alpha {
-            continue;
-        }
-        if !closed && Token::from_name(word).is_some() {
-            push(
-                lints,
-                LintKind::UnterminatedToken,
-                format!(
-                    "`{name}`: `${word}` has no closing `$` and stays literal text; write `${word}$`"
+    };
+    let tail = scan(value, |literal_start, open, token| {
+        look(literal_start, open, &mut on_found);
+        on_token(open..open + token.name().len() + 2, token);
+    });
+    look(tail, value.len(), &mut on_found);
+}
+
+/// Where text in a value may not be quoted: before the last `@` of a
+/// `ctl_callbackUrl` (the URL's user info, or text that may hold it).
+fn secret_until(name: &str, value: &str) -> usize {
+    if known_system_name(name) == Some("ctl_callbackUrl") {
+        value.rfind('@').unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// Unterminated and unknown tokens in one value, at most
+/// [`Lint::MAX_PER_VALUE`] of each kind and a summary.
+fn tokens(lints: &mut Lints, pair: &Pair<'_>, place: &Place) {
+    let (name, value) = (&*pair.name, &*pair.value);
+    if memchr::memchr(b'$', value.as_bytes()).is_none() {
+        return;
+    }
+    let secret = secret_until(name, value);
+    let mut counts = [0usize; 2];
+    scan_value(
+        value,
+        |_, _| {},
+        |at, found| {
+            let (kind, count) = match found {
+                Found::Unterminated(_) => (LintKind::UnterminatedToken, &mut counts[0]),
+                Found::Unknown(_) => (LintKind::UnknownToken, &mut counts[1]),
+            };
+            *count += 1;
+            if *count > Lint::MAX_PER_VALUE {
+                return;
+            }
+            let span = place.in_value(value, at.clone());
+            let hidden = at.start < secret;
+            lints.push(kind, span, || match found {
+                _ if hidden => format!(
+                    "`{}`: {} in the URL's user info (not shown); it stays literal text",
+                    Shown(name),
+                    match kind {
+                        LintKind::UnterminatedToken => "a token with no closing `$`",
+                        _ => "an unknown token",
+                    }
                 ),
-            );
-        } else if closed {
-            let hint = Token::ALL
-                .iter()
-                .find(|t| t.name().eq_ignore_ascii_case(word))
-                .map(|t| {
+                Found::Unterminated(word) => format!(
+                    "`{}`: `${}` has no closing `$` and stays literal text; write `${}$`",
+                    Shown(name),
+                    word,
+                    word
+                ),
+                Found::Unknown(word) => {
+                    let hint = Token::ALL
+                        .iter()
+                        .find(|t| t.name().eq_ignore_ascii_case(word))
+                        .map(|t| {
+                            format!(
+                                "; did you mean `${}$`? (token names are case-sensitive)",
+                                t.name()
+                            )
+                        })
+                        .unwrap_or_else(|| "; it stays literal text".to_owned());
                     format!(
-                        "; did you mean `${}$`? (token names are case-sensitive)",
-                        t.name()
+                        "`{}`: `${}$` is not a known token{hint}",
+                        Shown(name),
+                        Shown(word)
                     )
-                })
-                .unwrap_or_else(|| "; it stays literal text".to_owned());
-            push(
-                lints,
-                LintKind::UnknownToken,
-                format!("`{name}`: `${word}$` is not a known token{hint}"),
-            );
-            // Its closing `$` may open the next token, as in the expander.
+                }
+            });
+        },
+    );
+    for (kind, count) in [
+        (LintKind::UnterminatedToken, counts[0]),
+        (LintKind::UnknownToken, counts[1]),
+    ] {
+        if count > Lint::MAX_PER_VALUE {
+            let more = count - Lint::MAX_PER_VALUE;
+            lints.push(kind, place.pair.clone(), || {
+                format!(
+                    "`{}`: {more} more {} in this value not shown",
+                    Shown(name),
+                    kind.plural()
+                )
+            });
         }
     }
 }
 
-/// `{!…}` left in a name or value.
-fn merge_field(lints: &mut Vec<Lint>, what: &str, name: &str, value: &str) {
-    for text in [name, value] {
-        let Some(start) = text.find("{!") else {
+/// `{!…}` left in a name or value: one lint for the first.
+fn merge_field(lints: &mut Lints, what: &str, name: &str, value: &str, place: Option<&Place>) {
+    for (in_name, text) in [(true, name), (false, value)] {
+        let Some(start) = memchr::memmem::find(text.as_bytes(), b"{!") else {
             continue;
         };
-        let field = text
-            .get(start..)
-            .and_then(|rest| rest.find('}').and_then(|end| rest.get(..=end)))
-            .unwrap_or("{!");
-        push(
-            lints,
-            LintKind::UnexpandedMergeField,
+        let end = memchr::memchr(b'}', text.as_bytes().get(start..).unwrap_or_default())
+            .map_or(start + 2, |e| start + e + 1);
+        let field = text.get(start..end).unwrap_or("{!");
+        let span = place.and_then(|p| {
+            if in_name {
+                p.in_name(name, start..end)
+            } else {
+                p.in_value(value, start..end)
+            }
+        });
+        let hidden = !in_name && start < secret_until(name, value);
+        lints.push(LintKind::UnexpandedMergeField, span, || {
+            let field = if hidden {
+                "(in the URL's user info, not shown)".to_owned()
+            } else {
+                format!("`{}`", Shown(field))
+            };
             format!(
-                "{what} `{name}`: the CRM merge field `{field}` was not filled in; \
-                 build the link where the CRM expands merge fields (a custom link or formula field)"
-            ),
-        );
+                "{what} `{}`: the CRM merge field {field} was not filled in; \
+                 build the link where the CRM expands merge fields (a custom link or formula field)",
+                Shown(name)
+            )
+        });
         return;
     }
 }
 
-/// Names given more than once: exactly for user data, in any case for
-/// system data (which is matched in any case). One lint per name, in order of
-/// first appearance; linear in the number of pairs.
-fn duplicates(lints: &mut Vec<Lint>, data: &UserData<'_>) {
-    let mut counts: HashMap<Cow<'_, str>, (usize, &str, usize)> = HashMap::new();
-    for (i, (name, _)) in data.iter().enumerate() {
-        let key = if is_system_name(name) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
-        counts.entry(key).or_insert((i, name, 0)).2 += 1;
+/// A name as the duplicate check compares it: exactly for user data, in any
+/// ASCII case for system data (which is matched in any case).
+#[derive(Clone, Copy)]
+struct Key<'a>(&'a str);
+
+impl Key<'_> {
+    fn folds(&self) -> bool {
+        is_system_name(self.0)
     }
-    let mut repeated: Vec<_> = counts.into_values().filter(|(_, _, n)| *n > 1).collect();
-    repeated.sort_unstable();
-    for (_, name, count) in repeated {
-        push(
-            lints,
-            LintKind::DuplicateName,
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        if self.folds() {
+            self.0.eq_ignore_ascii_case(other.0)
+        } else {
+            self.0 == other.0
+        }
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl Hash for Key<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        if self.folds() {
+            for b in self.0.bytes() {
+                state.write_u8(b.to_ascii_lowercase());
+            }
+            state.write_u8(0xff);
+        } else {
+            self.0.hash(state);
+        }
+    }
+}
+
+/// Names given more than once: one lint per name, pointing at (and in the
+/// order of) the name's second pair. Linear in the pairs, with no copy of
+/// any name: the map holds a 64-bit keyed hash of each distinct name and two
+/// counters (17 bytes a slot). Two different names with the same hash (odds
+/// of 2^-64 a pair, with a key an attacker cannot know) would hide the
+/// later name's duplicates; a lint is never reported for names that differ.
+fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
+    let hasher = RandomState::new();
+    // hash -> (index of the first pair with the name, count)
+    let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs.len());
+    let same = |a: usize, b: &str| data.pairs.get(a).is_some_and(|p| Key(&p.name) == Key(b));
+    for (i, pair) in data.pairs.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        let entry = seen
+            .entry(hasher.hash_one(Key(&pair.name)))
+            .or_insert((i, 0));
+        if entry.0 == i || same(entry.0 as usize, &pair.name) {
+            entry.1 = entry.1.saturating_add(1);
+        }
+    }
+    for (i, pair) in data.pairs.iter().enumerate() {
+        let Some(entry) = seen.get_mut(&hasher.hash_one(Key(&pair.name))) else {
+            continue;
+        };
+        let (first, count) = *entry;
+        if count < 2 || first as usize >= i || !same(first as usize, &pair.name) {
+            continue;
+        }
+        // Reported: the next pairs with this name are skipped.
+        entry.1 = 0;
+        lints.push(LintKind::DuplicateName, pair.span.range(), || {
             format!(
-                "`{name}` is given {count} times; only the last one counts, so remove the others"
-            ),
-        );
+                "`{}` is given {count} times; only the last one counts, so remove the others",
+                Shown(&pair.name)
+            )
+        });
     }
 }
 
@@ -298,100 +684,232 @@ fn distance(a: &str, b: &str) -> usize {
     row.last().copied().unwrap_or(0)
 }
 
-fn system(lints: &mut Vec<Lint>, data: &UserData<'_>) {
-    let (system, diagnostics) = crate::SystemData::from_userdata_lenient(data);
-    for d in diagnostics {
-        push(
-            lints,
-            LintKind::InvalidSystemValue,
-            format!("{}; it reads as `false`", d.kind()),
-        );
-    }
-    for (name, _) in &system.unknown {
-        let near = SYSTEM_NAMES
-            .iter()
-            .map(|k| (distance(name, k), k))
-            .min()
-            .filter(|(d, _)| *d <= 3)
-            .map(|(_, k)| format!("; did you mean `{k}`?"))
-            .unwrap_or_else(|| {
-                "; names starting with `ctl_` are system data and never reach the CRM".to_owned()
-            });
-        push(
-            lints,
-            LintKind::UnknownSystemName,
-            format!("`{name}` is not a known system name{near}"),
-        );
-    }
-    if system.action.is_some() && system.integration.is_none() {
-        push(
-            lints,
-            LintKind::ActionWithoutIntegration,
-            "`ctl_action` without `ctl_intType` is ignored; add `[ctl_intType|sfdc]`".to_owned(),
-        );
-    }
-    let has_launchext = data
+/// The known system name `name` is closest to, within 3 edits.
+fn nearest_known(name: &str) -> Option<&'static str> {
+    SYSTEM_NAMES
         .iter()
-        .any(|(n, _)| known_system_name(n) == Some("ctl_launchext"));
-    if has_launchext && !system.launch {
-        push(
-            lints,
-            LintKind::LaunchExtWithoutLaunch,
-            "`ctl_launchext` has no effect unless `ctl_launchopt` is true; add `[ctl_launchopt|true]`"
-                .to_owned(),
-        );
-    }
-    if system.new_record_id.is_some() {
-        push(
-            lints,
-            LintKind::TenantSetNewRecordId,
-            "`ctl_newRecordId` is written by the contact center after a create and replaces \
-             this one; remove it"
-                .to_owned(),
-        );
-    }
-    if let Some(url) = &system.callback_url {
-        let scheme = url.trim_start().get(..5).unwrap_or_default();
-        if scheme.eq_ignore_ascii_case("http:") {
-            push(
-                lints,
-                LintKind::InsecureCallbackUrl,
+        // Names whose lengths differ by more than 3 are more than 3 apart.
+        .filter(|k| name.len().abs_diff(k.len()) <= 3)
+        .map(|k| (distance(name, k), *k))
+        .min()
+        .filter(|(d, _)| *d <= 3)
+        .map(|(_, k)| k)
+}
+
+/// The system data, read from the pairs in place (later pairs win, as in
+/// [`SystemData`](crate::SystemData)), with no copy of any value.
+fn system(lints: &mut Lints, data: &UserData<'_>) {
+    let mut last: [Option<&Pair<'_>>; SYSTEM_NAMES.len()] = [None; SYSTEM_NAMES.len()];
+    let mut has_launchext = None;
+    for pair in &data.pairs {
+        let name = &*pair.name;
+        if !is_system_name(name) {
+            continue;
+        }
+        let place = Place::of(pair);
+        let Some(key) = known_system_name(name) else {
+            let span = place.in_name(name, 0..name.len());
+            lints.push(LintKind::UnknownSystemName, span, || {
+                let near = nearest_known(name)
+                    .map(|k| format!("; did you mean `{k}`?"))
+                    .unwrap_or_else(|| {
+                        "; names starting with `ctl_` are system data and never reach the CRM"
+                            .to_owned()
+                    });
+                format!("`{}` is not a known system name{near}", Shown(name))
+            });
+            continue;
+        };
+        if let Some(slot) = SYSTEM_NAMES
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| last.get_mut(i))
+        {
+            *slot = Some(pair);
+        }
+        let value = &*pair.value;
+        if key == "ctl_launchopt"
+            && !value.eq_ignore_ascii_case("true")
+            && !value.eq_ignore_ascii_case("false")
+        {
+            lints.push(LintKind::InvalidSystemValue, place.pair.clone(), || {
                 format!(
-                    "`ctl_callbackUrl` `{}` uses plain http, so the call data travels unencrypted; use https",
-                    redact_userinfo(url)
-                ),
-            );
+                    "`{}` takes `true` or `false`; it reads as `false`",
+                    Shown(name)
+                )
+            });
+        }
+        if key == "ctl_launchext" {
+            has_launchext = Some(pair);
         }
     }
-    if system.creates_sfdc() && crate::sfdc::object_type(data).is_none() {
-        push(
-            lints,
+    let get = |key: &str| {
+        SYSTEM_NAMES
+            .iter()
+            .position(|k| *k == key)
+            .and_then(|i| last.get(i).copied().flatten())
+    };
+    let span = |pair: &Pair<'_>| pair.span.range();
+    let action = get("ctl_action");
+    let integration = get("ctl_intType");
+    if let (Some(action), None) = (action, integration) {
+        lints.push(LintKind::ActionWithoutIntegration, span(action), || {
+            "`ctl_action` without `ctl_intType` is ignored; add `[ctl_intType|sfdc]`".to_owned()
+        });
+    }
+    let launch = get("ctl_launchopt").is_some_and(|p| p.value.eq_ignore_ascii_case("true"));
+    if let (Some(ext), false) = (has_launchext, launch) {
+        lints.push(LintKind::LaunchExtWithoutLaunch, span(ext), || {
+            "`ctl_launchext` has no effect unless `ctl_launchopt` is true; add `[ctl_launchopt|true]`"
+                .to_owned()
+        });
+    }
+    if let Some(record) = get("ctl_newRecordId") {
+        lints.push(LintKind::TenantSetNewRecordId, span(record), || {
+            "`ctl_newRecordId` is written by the contact center after a create; the one given \
+             here is dropped, so remove it"
+                .to_owned()
+        });
+    }
+    if let Some(callback) = get("ctl_callbackUrl") {
+        callback_url(lints, callback);
+    }
+    let creates = action.is_some_and(|p| p.value.eq_ignore_ascii_case("create"))
+        && integration.is_some_and(|p| p.value.eq_ignore_ascii_case("sfdc"));
+    if creates && crate::sfdc::object_type(data).is_none() {
+        lints.push(
             LintKind::CreateWithoutObjectType,
-            "`ctl_action=create` for sfdc needs the object to create; add e.g. `[ObjectType|Task]`"
-                .to_owned(),
+            action.and_then(span),
+            || {
+                "`ctl_action=create` for sfdc needs the object to create; add e.g. `[ObjectType|Task]`"
+                    .to_owned()
+            },
         );
+    }
+}
+
+/// The `ctl_callbackUrl` that counts: plain http, and tokens where call data
+/// may not go.
+fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
+    let url = &*pair.value;
+    let place = Place::of(pair);
+    let scheme: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(5)
+        .collect();
+    if scheme.eq_ignore_ascii_case("http:") {
+        lints.push(LintKind::InsecureCallbackUrl, place.pair.clone(), || {
+            format!(
+                "`ctl_callbackUrl` `{}` uses plain http, so the call data travels unencrypted; use https",
+                Shown(&redact_userinfo(url))
+            )
+        });
+    }
+    if let Some(m) = misplaced_token(url) {
+        let span = place.in_value(url, m.range.clone());
+        let hidden = m.range.start < secret_until(&pair.name, url);
+        lints.push(LintKind::CallbackUrlToken, span, || {
+            let token = if hidden {
+                "a token (not shown)".to_owned()
+            } else {
+                format!("`${}$`", m.token.name())
+            };
+            format!(
+                "`ctl_callbackUrl`: {token} is in the {}, and call data may not decide where a \
+                 callback goes, so the callback is refused; put tokens in the path or a query value",
+                m.part
+            )
+        });
     }
 }
 
 /// A URL as shown in a message: read as a browser would, with any user
 /// info cut out; text that is no URL is shown only when it cannot hold user
-/// info. Always one line.
+/// info. Text over the callback URL length limit is not parsed, nor shown.
 fn redact_userinfo(text: &str) -> String {
-    let shown = match url::Url::parse(text.trim()) {
+    if text.len() > crate::CallbackPolicy::MAX_URL_LEN {
+        return "(not shown: over the length limit)".to_owned();
+    }
+    match url::Url::parse(text.trim()) {
         Ok(mut url) => {
             let _ = url.set_username("");
             let _ = url.set_password(None);
             url.to_string()
         }
-        Err(_) if text.contains('@') => return "(not shown: it may hold a password)".to_owned(),
+        Err(_) if text.contains('@') => "(not shown: it may hold a password)".to_owned(),
         Err(_) => text.to_owned(),
-    };
-    shown.chars().flat_map(char::escape_debug).collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Template;
+    use proptest::prelude::*;
+
+    /// Values made of token names, `$`, identifier text and other bytes.
+    fn value() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("$".to_owned()),
+            Just("$$".to_owned()),
+            prop::sample::select(Token::ALL.to_vec()).prop_map(|t| t.name().to_owned()),
+            prop::sample::select(Token::ALL.to_vec()).prop_map(|t| format!("${}$", t.name())),
+            "[a-zA-Z_0-9]{0,4}",
+            "\\PC{0,3}",
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn the_lints_known_tokens_are_the_templates(value in value()) {
+            let mut known = Vec::new();
+            let mut token_bytes = Vec::new();
+            let mut found = Vec::new();
+            scan_value(
+                &value,
+                |at, token| {
+                    known.push(token);
+                    token_bytes.push(at);
+                },
+                |at, f| found.push((at, f)),
+            );
+            let template: Vec<Token> = Template::compile(&value).tokens().collect();
+            prop_assert_eq!(&known, &template);
+            for (at, token) in token_bytes.iter().zip(&known) {
+                let written = format!("${}$", token.name());
+                prop_assert_eq!(value.get(at.clone()), Some(written.as_str()));
+            }
+            // A mistake starts at a `$` the expander kept as literal text.
+            for (at, f) in &found {
+                prop_assert!(!token_bytes.iter().any(|t| t.contains(&at.start)), "{:?} in a token", f);
+                prop_assert_eq!(value.as_bytes().get(at.start), Some(&b'$'));
+                let word = match f { Found::Unterminated(w) | Found::Unknown(w) => *w };
+                prop_assert!(Token::from_name(word).is_some() != matches!(f, Found::Unknown(_)));
+            }
+        }
+
+        #[test]
+        fn every_lint_is_one_line_bounded_and_in_the_text(
+            pairs in prop::collection::vec(("(ctl_)?\\PC{0,6}", value()), 0..6),
+        ) {
+            let text: String = pairs
+                .iter()
+                .map(|(n, v)| format!("[{}|{}]", n.replace(['|', ']'], ""), v.replace(']', "")))
+                .collect();
+            let Ok(data) = UserData::parse(&text) else { return Ok(()); };
+            for lint in data.lint() {
+                let line_break = lint.message.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'));
+                prop_assert!(!line_break, "{:?}", lint.message);
+                prop_assert!(lint.message.len() <= Lint::MAX_MESSAGE_LEN);
+                if let Some(span) = lint.span() {
+                    prop_assert!(text.get(span.clone()).is_some(), "{:?} in {:?}", span, text);
+                }
+            }
+        }
+    }
 
     #[test]
     fn edit_distance() {
@@ -421,7 +939,11 @@ mod tests {
             let shown = redact_userinfo(odd);
             assert!(!shown.contains("SECRET"), "{odd} -> {shown}");
         }
-        // Not a URL, no `@`: shown, on one line.
-        assert_eq!(redact_userinfo("http://[x\n"), "http://[x\\n");
+        // Not a URL, no `@`: shown (and escaped by `Shown` when quoted).
+        assert_eq!(redact_userinfo("http://[x\n"), "http://[x\n");
+        assert_eq!(
+            Shown(&redact_userinfo("http://[x\n")).to_string(),
+            "http://[x\\n"
+        );
     }
 }

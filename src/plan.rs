@@ -17,18 +17,18 @@
 //!
 //! The result code rules ([`ActionPlan::finish`]): no create planned:
 //! `IGNORE`; create done: `SUCCESS`, with `ctl_newRecordId` appended to the
-//! data (replacing any the tenant passed); create failed, or planned but not
-//! run: `FAIL` with the error string.
+//! data; create failed, or planned but not run: `FAIL` with the error
+//! string. A `ctl_newRecordId` the tenant passed is dropped on every
+//! outcome: only the system writes one, and only after a create.
 
 use url::Url;
 
 use crate::callback::{Callback, ResultCode};
-use crate::callback_url::{check_callback_url, CallbackPolicy};
-use crate::context::CallContext;
+use crate::callback_url::{check_callback_url, expand_callback_url, CallbackPolicy};
+use crate::context::{CallContext, TokenValues};
 use crate::error::RequestError;
 use crate::sfdc::SfdcCreate;
 use crate::system::{Action, Integration, LaunchMode, SystemData};
-use crate::template::expand;
 use crate::userdata::UserData;
 
 /// The record to create in the CRM.
@@ -108,12 +108,12 @@ pub enum CreateOutcome {
 ///
 /// let data = UserData::parse(
 ///     "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][subject|hi]\
-///      [ctl_launchopt|true][ctl_launchext|edit][ctl_callbackUrl|https://crm.example/cb]",
+///      [ctl_launchopt|true][ctl_launchext|edit][ctl_callbackUrl|https://crm.example.com/cb]",
 /// )?;
 /// let plan = ActionPlan::new(&data);
 /// assert!(plan.create.is_some());
 /// assert_eq!(plan.screenpop.as_ref().unwrap().mode, LaunchMode::Edit);
-/// assert_eq!(plan.callback_url.as_deref(), Some("https://crm.example/cb"));
+/// assert_eq!(plan.callback_url.as_deref(), Some("https://crm.example.com/cb"));
 ///
 /// let done = plan.finish(data, CreateOutcome::Created("00T1".into()));
 /// assert_eq!(done.result_code, ResultCode::Success);
@@ -236,6 +236,20 @@ impl ActionPlan {
     /// The callback URL with its tokens expanded, checked against `policy`;
     /// `None` when the plan has no callback.
     ///
+    /// The URL is expanded by URL component (see
+    /// [`check_callback_url`](crate::check_callback_url)'s module notes): a
+    /// token value in the path, a query value or the fragment is
+    /// percent-encoded (every byte outside `A-Z a-z 0-9 - . _ ~`), so it
+    /// stays one value and cannot add a parameter, cut one off or move the
+    /// callback; a token in the scheme, user info, host, port or a query key
+    /// is [`RequestErrorKind::CallbackToken`](crate::RequestErrorKind::CallbackToken)
+    /// (the lint reports it as
+    /// [`LintKind::CallbackUrlToken`](crate::LintKind::CallbackUrlToken)),
+    /// and so is a value that would make a path segment `.` or `..`. Then
+    /// the URL is checked with [`check_callback_url`]. (The `ctl_callbackUrl`
+    /// pair inside the posted `ctl_userdata` is a value like any other and
+    /// expands plainly.)
+    ///
     /// Why `Option<Result<…>>`: "no callback asked for" (`None`) is not an
     /// error, and a refused URL (`Some(Err)`) is not the same as none: the
     /// contact center skips the POST and logs why, while the create and the
@@ -247,10 +261,21 @@ impl ActionPlan {
     ///
     /// ```
     /// use clicktodial::{ActionPlan, CallContext, CallbackPolicy, UserData};
-    /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example/cb?t=$transaction_id$]")?;
+    /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]")?;
     /// let ctx = CallContext { transaction_id: "T42".into(), ..Default::default() };
     /// let url = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
-    /// assert_eq!(url.unwrap().as_str(), "https://crm.example/cb?t=T42");
+    /// assert_eq!(url.unwrap().as_str(), "https://crm.example.com/cb?t=T42");
+    ///
+    /// // A value stays one value: it cannot add parameters or cut `sig` off.
+    /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?n=$notes$&sig=abc]")?;
+    /// let ctx = CallContext { notes: "x&resultCode=SUCCESS#".into(), ..Default::default() };
+    /// let url = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
+    /// assert_eq!(url.unwrap().as_str(), "https://crm.example.com/cb?n=x%26resultCode%3DSUCCESS%23&sig=abc");
+    ///
+    /// // Call data never chooses the host.
+    /// let data = UserData::parse("[ctl_callbackUrl|https://$caller_id$.crm.example.com/cb]")?;
+    /// let refused = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
+    /// assert!(refused.is_err());
     ///
     /// let data = UserData::parse("[ctl_callbackUrl|http://127.0.0.1/cb]")?;
     /// let refused = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
@@ -265,8 +290,11 @@ impl ActionPlan {
         ctx: &CallContext,
         policy: &CallbackPolicy,
     ) -> Option<Result<Url, RequestError>> {
-        let url = self.callback_url.as_deref()?;
-        Some(check_callback_url(&expand(url, ctx), policy))
+        let template = self.callback_url.as_deref()?;
+        Some(
+            expand_callback_url(template, &mut TokenValues::new(ctx))
+                .and_then(|url| check_callback_url(&url, policy)),
+        )
     }
 
     /// The result code for an outcome, by the rules above.
@@ -289,7 +317,9 @@ impl ActionPlan {
 
     /// The finished call's data: the expanded `ctl_userdata`, with
     /// `ctl_newRecordId` appended after a successful create, the result code
-    /// and the error string. This is the callback body, and its
+    /// and the error string. Any `ctl_newRecordId` the tenant passed (in any
+    /// letter case) is dropped on every outcome, so a `FAIL` or `IGNORE`
+    /// callback never carries a record id. This is the callback body, and its
     /// `ctl_userdata` is what the screenpop posts as `CtlUserData`.
     ///
     /// # Example
@@ -302,9 +332,15 @@ impl ActionPlan {
     /// assert_eq!((failed.result_code, failed.error_string.as_str()), (ResultCode::Fail, "INVALID_FIELD"));
     /// let not_run = plan.finish(data, CreateOutcome::NotRun);
     /// assert_eq!(not_run.error_string, "the create action was not run");
+    ///
+    /// let forged = UserData::parse("[ctl_newRecordId|forged][subject|hi]")?;
+    /// let ignored = ActionPlan::new(&forged).finish(forged.clone(), CreateOutcome::NotRun);
+    /// assert_eq!(ignored.ctl_userdata.to_string(), "[subject|hi]");
+    /// assert_eq!(ignored.new_record_id(), None);
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn finish(&self, expanded: UserData<'_>, outcome: CreateOutcome) -> Callback {
+        // `success`, `fail` and `ignore` all drop a tenant's ctl_newRecordId.
         if self.create.is_none() {
             return Callback::ignore(expanded);
         }

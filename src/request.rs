@@ -45,9 +45,10 @@
 //! - Unknown parameters are kept in `extra`, in order of their last
 //!   occurrence.
 //! - [`ClickToDialRequest::to_url`] validates the request first, writes the
-//!   known parameters in the vendor's order and then `extra` (an `extra`
-//!   entry whose name is a known parameter is left out: the field wins), and
-//!   percent-encodes every byte outside `A-Z a-z 0-9 - . _ ~`.
+//!   known parameters in the vendor's order and then `extra`, and
+//!   percent-encodes every byte outside `A-Z a-z 0-9 - . _ ~`. It refuses
+//!   what would not read back the same: an `extra` name that is empty, has
+//!   white space around it, is given twice or is a known parameter.
 
 use std::fmt;
 use std::ops::Range;
@@ -477,6 +478,40 @@ fn base_path(path: &str) -> String {
     format!("{}/AGUI/make_call.php", keep.trim_end_matches('/'))
 }
 
+/// `extra` as `to_url` can write it: names that read back as themselves,
+/// each once, none a known parameter.
+fn check_extra(extra: &[(String, String)]) -> Result<(), RequestError> {
+    let known = [
+        PREFIX,
+        PHONE,
+        CALLER_ID,
+        DIALPLAN_ID,
+        QUEUE_ID,
+        CTL_USERDATA,
+        EXT_TRANSACTION_DATA,
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for (name, _) in extra {
+        let reason = if name.trim().is_empty() {
+            "the name is empty"
+        } else if name.trim() != name {
+            "white space around the name"
+        } else if known.contains(&name.as_str()) {
+            "it is a known parameter (set the field instead)"
+        } else if !seen.insert(name.as_str()) {
+            "the name is given twice"
+        } else {
+            continue;
+        };
+        return Err(RequestErrorKind::ExtraParameter {
+            name: name.clone(),
+            reason,
+        }
+        .into());
+    }
+    Ok(())
+}
+
 /// Keeps the last occurrence of each name, in order of those occurrences.
 fn last_of_each(mut extra: Vec<(String, String)>) -> Vec<(String, String)> {
     let mut seen = std::collections::HashSet::new();
@@ -865,6 +900,12 @@ impl ClickToDialRequest {
     /// replaced; any other path is kept as a prefix; user info is dropped). The request is validated
     /// first, so a link this returns parses back to an equal request.
     ///
+    /// What could not round trip is refused rather than changed:
+    /// an [`extra`](ClickToDialRequest::extra) name that is empty, has white
+    /// space around it (parsing trims names), is given twice (parsing keeps
+    /// the last) or is a known parameter (parsing reads it into its field)
+    /// is [`RequestErrorKind::ExtraParameter`], which names it.
+    ///
     /// # Example
     ///
     /// ```
@@ -879,10 +920,15 @@ impl ClickToDialRequest {
     ///      &ctl_userdata=%5Bsubject%7Ccall%20%24caller_id%24%5D"
     /// );
     /// assert_eq!(ClickToDialRequest::from_url(&url)?, req);
+    ///
+    /// req.extra = vec![(" utm".into(), "a".into())];
+    /// let err = req.to_url("https://vcc-na4.8x8.com").unwrap_err();
+    /// assert_eq!(err.to_string(), "extra parameter ` utm` cannot round trip: white space around the name");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_url(&self, base: &str) -> Result<String, RequestError> {
         self.validate()?;
+        check_extra(&self.extra)?;
         let mut url = url::Url::parse(base.trim())
             .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e.to_string())))?;
         if url.scheme() != "https" {
@@ -926,10 +972,7 @@ impl ClickToDialRequest {
             }
         }
         for (name, value) in &self.extra {
-            let name = name.trim();
-            if !name.is_empty() && !known.iter().any(|(k, _)| *k == name) {
-                param(name, value);
-            }
+            param(name, value);
         }
         Ok(out)
     }

@@ -12,8 +12,14 @@ use crate::userdata::UserData;
 /// The vendor sends ten fields, some twice under two names;
 /// [`fields`](Screenpop::fields) lists them in the vendor's order and
 /// [`to_form`](Screenpop::to_form) writes the POST body. `Debug` shows every
-/// field except the password, which it writes as `"<redacted>"`. (With the
-/// `serde` feature the password *is* serialized: it is part of the data.)
+/// field except the password, which it writes as `"<redacted>"`; no error or
+/// lint of the crate ever holds it.
+///
+/// With the `serde` feature, serializing **skips the password** (a log line
+/// of `serde_json::to_string(&pop)` must not leak it); deserializing reads
+/// one if present (a configuration file may give it) and leaves it empty
+/// otherwise. So a serialized screenpop reads back without its password:
+/// set it again before [`to_form`](Screenpop::to_form).
 ///
 /// # Example
 ///
@@ -46,7 +52,8 @@ pub struct Screenpop {
     /// `Username` and `extLogin`: the agent's external user name.
     pub username: String,
     /// `Password` and `extPwd`: the agent's external password. Never shown by
-    /// `Debug`.
+    /// `Debug`, never serialized (it is read when deserializing).
+    #[cfg_attr(feature = "serde", serde(skip_serializing, default))]
     pub password: String,
     /// `Account`: the account id configured for screenpop.
     pub account: String,

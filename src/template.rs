@@ -45,7 +45,7 @@ use crate::userdata::{Pair, UserData};
 /// looked at a bounded number of times, and a run of `$` signs costs no
 /// `memchr` call per sign.
 #[inline]
-fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
+pub(crate) fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -> usize {
     let bytes = input.as_bytes();
     let mut literal_start = 0;
     let mut from = 0;

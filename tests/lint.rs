@@ -6,7 +6,7 @@ use clicktodial::{ClickToDialRequest, LintKind, UserData};
 const CLEAN: &str = "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone=6502928880\
     &ctl_userdata=[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][WhatId|001A000001XyZab]\
     [subject|Call%20$transaction_id$][price|$5%20and%2050%25][ctl_launchopt|true][ctl_launchext|edit]\
-    [ctl_callbackUrl|https://crm.example/cb?t=$transaction_id$][ActivityDate|$year$-$month$-$date$]\
+    [ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$][ActivityDate|$year$-$month$-$date$]\
     &extTransactionData=[extRecordId|001A000001XyZab][extRecordType|Account]";
 
 fn kinds(query_userdata: &str) -> Vec<LintKind> {
@@ -53,7 +53,7 @@ fn each_kind_on_a_minimal_case() {
         ),
         ("[ctl_newRecordId|00T1]", TenantSetNewRecordId, "remove it"),
         (
-            "[ctl_callbackUrl|http://crm.example/cb]",
+            "[ctl_callbackUrl|http://crm.example.com/cb]",
             InsecureCallbackUrl,
             "use https",
         ),
@@ -176,11 +176,11 @@ fn merge_fields_in_a_hand_built_request() {
 
 #[test]
 fn callback_url_credentials_are_not_shown() {
-    let data = UserData::parse("[ctl_callbackUrl|http://user:s3cret@crm.example/cb]").unwrap();
+    let data = UserData::parse("[ctl_callbackUrl|http://user:s3cret@crm.example.com/cb]").unwrap();
     let lints = data.lint();
     assert_eq!(lints[0].kind, LintKind::InsecureCallbackUrl);
     assert!(!lints[0].message.contains("s3cret"));
-    assert!(lints[0].message.contains("crm.example/cb"));
+    assert!(lints[0].message.contains("crm.example.com/cb"));
 }
 
 #[test]

@@ -236,7 +236,10 @@ fn to_url_encodes_every_value() {
     req.userdata = Some(data);
     req.ext_transaction_data = Some(ExtTransactionData::parse("[extRecordId|1]").unwrap());
     req.extra.push(("utm source".into(), "crm".into()));
+    // A known name in `extra` would not read back as `extra`: refused.
     req.extra.push(("phone".into(), "shadowed".into()));
+    assert!(req.to_url("https://vcc-na4.8x8.com/").is_err());
+    req.extra.pop();
     let url = req.to_url("https://vcc-na4.8x8.com/").unwrap();
     assert_eq!(
         url,
