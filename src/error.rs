@@ -193,6 +193,11 @@ impl Diagnostic {
         Diagnostic { kind, span }
     }
 
+    /// Makes the span reach `end` (a skipped stretch right after this one).
+    pub(crate) fn extend_to(&mut self, end: usize) {
+        self.span.end = end;
+    }
+
     /// The byte range of the input that was skipped (or, for a system data
     /// value, the pair that was read as its default).
     ///

@@ -150,8 +150,16 @@ impl<'a> UserData<'a> {
     ///
     /// Recovery: stray text is skipped up to the next `[`; a pair with no `|`
     /// before its `]`, or with an empty name, is skipped through its `]`; an
-    /// unterminated pair takes the rest of the input. Where the strict parse
-    /// succeeds, this returns the same pairs and no diagnostic.
+    /// unterminated pair takes the rest of the input. Skipped stretches with
+    /// no pair between them (white space aside) are reported as one
+    /// diagnostic, of the kind of the first fault in it. Where the strict
+    /// parse succeeds, this returns the same pairs and no diagnostic.
+    ///
+    /// Memory: there is at most one diagnostic per kept pair, plus one, and a
+    /// pair takes at least 4 bytes of input (`[a|]`), so whatever the input,
+    /// the diagnostics take at most 14 bytes per input byte (one diagnostic
+    /// is 56 bytes) and the whole result at most 64 bytes per input byte
+    /// allocated in total (tests/alloc.rs measures it on hostile shapes).
     ///
     /// # Example
     ///
@@ -161,7 +169,7 @@ impl<'a> UserData<'a> {
     /// let (data, diags) = UserData::parse_lenient("[a|1] stray [bad][|x][b|2][c");
     /// assert_eq!(data.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
     /// let spans: Vec<_> = diags.iter().map(|d| d.span()).collect();
-    /// assert_eq!(spans, [6..12, 12..17, 17..21, 26..28]);
+    /// assert_eq!(spans, [6..21, 26..28]);
     /// ```
     pub fn parse_lenient(input: &'a str) -> (Self, Vec<Diagnostic>) {
         let mut data = UserData::with_capacity_for(input);
