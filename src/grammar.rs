@@ -195,14 +195,7 @@ fn pair(input: &str) -> Res<'_, Body<'_>> {
 /// One step of `data = ws *( pair ws )`: white space, then the end of the
 /// input (`None`) or a pair with the text it was read from.
 fn data_step(input: &str) -> Res<'_, Option<(&str, Body<'_>)>> {
-    preceded(
-        ws,
-        alt((
-            map(eof, |_| None),
-            map(consumed(pair), Some),
-        )),
-    )
-    .parse(input)
+    preceded(ws, alt((map(eof, |_| None), map(consumed(pair), Some)))).parse(input)
 }
 
 /// Where lenient parsing resumes after an error at `at`, as the input left

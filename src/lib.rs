@@ -131,7 +131,9 @@ mod userdata;
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
 pub use context::{CallContext, TokenValues, TransactionCode};
-pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
+pub use error::{
+    Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
+};
 pub use lint::{Lint, LintKind};
 pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};
 pub use request::ClickToDialRequest;

@@ -279,7 +279,7 @@ impl ClickToDialRequest {
     /// ```
     pub fn from_url(url: &str) -> Result<Self, RequestError> {
         let parsed = url::Url::parse(url.trim())
-            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e.to_string())))?;
+            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
         if parsed.scheme() != "https" {
             return Err(RequestErrorKind::NotHttps(parsed.scheme().to_owned()).into());
         }
@@ -367,7 +367,7 @@ impl ClickToDialRequest {
     pub fn to_url(&self, base: &str) -> Result<String, RequestError> {
         self.validate()?;
         let mut url = url::Url::parse(base.trim())
-            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e.to_string())))?;
+            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
         if url.scheme() != "https" {
             return Err(RequestErrorKind::NotHttps(url.scheme().to_owned()).into());
         }

@@ -31,7 +31,7 @@ use std::fmt;
 
 use crate::context::{CallContext, TokenValues};
 use crate::token::Token;
-use crate::userdata::{Pair, UserData};
+use crate::userdata::UserData;
 
 /// Finds every token in `input`, in order, calling
 /// `on_token(literal_start, open, token)`: the literal text before the token
@@ -391,17 +391,7 @@ impl UserData<'_> {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn expand_with(&self, values: &mut TokenValues<'_>) -> UserData<'static> {
-        UserData {
-            pairs: self
-                .pairs
-                .iter()
-                .map(|p| Pair {
-                    name: Cow::Owned(p.name.as_ref().to_owned()),
-                    value: Cow::Owned(expand_values(&p.value, values).into_owned()),
-                    span: p.span,
-                })
-                .collect(),
-        }
+        self.map_values(|value| expand_values(value, values).into_owned())
     }
 }
 

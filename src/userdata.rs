@@ -7,15 +7,14 @@ use std::ops::Range;
 
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
 use crate::grammar::{self, Part};
-use crate::system::SystemData;
 
 /// One pair. `span` is where it stood, `[` to `]`, when it was parsed from
 /// text.
 #[derive(Debug, Clone)]
-pub(crate) struct Pair<'a> {
-    pub(crate) name: Cow<'a, str>,
-    pub(crate) value: Cow<'a, str>,
-    pub(crate) span: Span,
+struct Pair<'a> {
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    span: Span,
 }
 
 /// Where a pair stood in its input, in 8 bytes (a parsed pair list is
@@ -104,7 +103,9 @@ pub fn is_system_name(name: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct UserData<'a> {
-    pub(crate) pairs: Vec<Pair<'a>>,
+    // Private: every pair comes in through `push`, `push_raw` or
+    // `map_values`, which keep the one invariant (no empty name).
+    pairs: Vec<Pair<'a>>,
 }
 
 impl<'a> UserData<'a> {
@@ -235,7 +236,7 @@ impl<'a> UserData<'a> {
     ) -> Result<(), ParseError> {
         let name = name.into();
         if name.is_empty() {
-            return Err(ParseError::new(ParseErrorKind::EmptyName, 0));
+            return Err(ParseError::unplaced(ParseErrorKind::EmptyName));
         }
         self.pairs.push(Pair {
             name,
@@ -288,23 +289,6 @@ impl<'a> UserData<'a> {
     /// ```
     pub fn user_fields(&self) -> impl Iterator<Item = (&str, &str)> {
         self.iter().filter(|(name, _)| !is_system_name(name))
-    }
-
-    /// The typed system data, read leniently (a bad `ctl_launchopt` reads as
-    /// `false`). Use [`SystemData::from_userdata`] for the strict reading.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use clicktodial::{Action, UserData};
-    /// let data = UserData::parse("[ctl_action|create][ctl_launchopt|maybe]")?;
-    /// let system = data.system();
-    /// assert_eq!(system.action, Some(Action::Create));
-    /// assert!(!system.launch);
-    /// # Ok::<(), clicktodial::ParseError>(())
-    /// ```
-    pub fn system(&self) -> SystemData {
-        SystemData::from_userdata_lenient(self).0
     }
 
     /// How many pairs there are.
@@ -364,6 +348,44 @@ impl<'a> UserData<'a> {
     /// ```
     pub fn cow_pairs(&self) -> impl Iterator<Item = (&Cow<'a, str>, &Cow<'a, str>)> {
         self.pairs.iter().map(|p| (&p.name, &p.value))
+    }
+
+    /// Every pair with where it stood in the parsed text (`None` for a pair
+    /// added with `push`).
+    pub(crate) fn spanned(&self) -> impl Iterator<Item = (&str, &str, Option<Range<usize>>)> {
+        self.pairs
+            .iter()
+            .map(|p| (&*p.name, &*p.value, p.span.range()))
+    }
+
+    /// The value of the last pair whose name is `name` in any letter case.
+    pub(crate) fn get_ignore_case(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map(|p| &*p.value)
+    }
+
+    /// Removes every pair whose name is `name` in any letter case.
+    pub(crate) fn remove_ignore_case(&mut self, name: &str) {
+        self.pairs.retain(|p| !p.name.eq_ignore_ascii_case(name));
+    }
+
+    /// The same pairs, each value replaced by `f(value)`; names and spans
+    /// are kept (so no name becomes empty).
+    pub(crate) fn map_values(&self, mut f: impl FnMut(&str) -> String) -> UserData<'static> {
+        UserData {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|p| Pair {
+                    name: Cow::Owned(p.name.as_ref().to_owned()),
+                    value: Cow::Owned(f(&p.value)),
+                    span: p.span,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -47,7 +47,11 @@ fn per_byte(input: &str) -> (f64, usize, usize) {
     let after = ALLOCATED.load(Ordering::Relaxed);
     let counts = (data.len(), diags.len());
     drop((data, diags));
-    ((after - before) as f64 / input.len() as f64, counts.0, counts.1)
+    (
+        (after - before) as f64 / input.len() as f64,
+        counts.0,
+        counts.1,
+    )
 }
 
 // One test in this binary, so no other test allocates while it counts.
@@ -78,7 +82,10 @@ fn lenient_parse_allocates_at_most_64_bytes_per_input_byte() {
             "{shown}: {bytes:.1} bytes allocated per input byte"
         );
         // Never more diagnostics than pairs plus one.
-        assert!(diags <= pairs + 1, "{shown}: {diags} diagnostics, {pairs} pairs");
+        assert!(
+            diags <= pairs + 1,
+            "{shown}: {diags} diagnostics, {pairs} pairs"
+        );
         worst = worst.max(bytes);
     }
     // The hostile shapes of issue 10 once cost 28 bytes per input byte in
