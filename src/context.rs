@@ -644,7 +644,8 @@ fn push_u64(out: &mut Ascii, mut n: u64, width: usize) {
         }
     }
     let start = start.min(digits.len().saturating_sub(width.min(20)));
-    out.push_slice(digits.get(start..).unwrap_or_default());
+    // `start` is at most the buffer's length.
+    out.push_slice(&digits[start..]);
 }
 
 #[cfg(test)]

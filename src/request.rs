@@ -175,7 +175,8 @@ fn parse_data<T>(
 fn base_path(path: &str) -> String {
     let lower = path.to_ascii_lowercase();
     let mut keep = match lower.find("/agui") {
-        Some(i) => path.get(..i).unwrap_or_default(),
+        // Lowercasing ASCII keeps every byte's place, and `/` is ASCII.
+        Some(i) => &path[..i],
         None => path,
     };
     if let Some((dir, file)) = keep.rsplit_once('/') {
