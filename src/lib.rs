@@ -111,7 +111,7 @@
 //!   ([`UserData`] as a list of `[name, value]` pairs).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod callback;
 mod callback_url;

@@ -170,7 +170,7 @@ fn callback_unknown_result_code() {
     }
 }
 
-/// Found by fuzzing (`fuzz/corpus/callback_form/crash-result-code-with-line-break`):
+/// Found by fuzzing (`tests/fuzz/corpus/callback_form/crash-result-code-with-line-break`):
 /// the unknown code was echoed raw, so its line break split the message.
 #[test]
 fn callback_unknown_result_code_message_is_one_line() {
