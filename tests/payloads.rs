@@ -450,6 +450,8 @@ fn callback_url_accepted_by_default() {
         "http://100.128.0.1/",
         "http://[2606:4700:4700::1111]/",
         "http://[::ffff:8.8.8.8]/",
+        // IPv4-compatible (deprecated): read as the IPv4 address it holds.
+        "http://[::8.8.8.8]/",
         "http://[64:ff9b::808:808]/",
         "https://mylocalhost.com/",
         "https://localhost.example.com/",
