@@ -294,9 +294,9 @@ proptest! {
 // ---- SfdcCreate -----------------------------------------------------------
 
 /// The vendor's Example 1 `ctl_userdata`, URL-decoded, with the CRM's merge
-/// field `{!Account.Id}` filled in (line breaks between pairs as printed).
-const EXAMPLE_1: &str = "[ctl_action|create][subject|outbound call log ($transaction_id$)][Transactionid__c|$interaction_guid$]
- [ObjectType|Task][WhatId|001A000001XyZ][status|completed][Description|My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$][ctl_parentid|001A000001XyZ][ctl_launchopt|true][ctl_launchext|edit][ctl_intType|sfdc][ActivityDate|$year$-$month$-$date$]";
+/// field `{!Account.Id}` filled in (line breaks between pairs as printed):
+/// the one copy in `tests/data/vendor/`.
+const EXAMPLE_1: &str = include_str!("data/vendor/example1_userdata.txt");
 
 #[test]
 fn sfdc_from_vendor_example_1() {
@@ -313,7 +313,7 @@ fn sfdc_from_vendor_example_1() {
         [
             ("subject", "outbound call log ($transaction_id$)"),
             ("Transactionid__c", "$interaction_guid$"),
-            ("WhatId", "001A000001XyZ"),
+            ("WhatId", "001A000001XyZab"),
             ("status", "completed"),
             (
                 "Description",
@@ -326,7 +326,7 @@ fn sfdc_from_vendor_example_1() {
     assert_eq!(create.path("v59.0"), "/services/data/v59.0/sobjects/Task/");
     assert_eq!(
         create.to_json(),
-        r#"{"subject":"outbound call log ($transaction_id$)","Transactionid__c":"$interaction_guid$","WhatId":"001A000001XyZ","status":"completed","Description":"My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$","ActivityDate":"$year$-$month$-$date$"}"#
+        r#"{"subject":"outbound call log ($transaction_id$)","Transactionid__c":"$interaction_guid$","WhatId":"001A000001XyZab","status":"completed","Description":"My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$","ActivityDate":"$year$-$month$-$date$"}"#
     );
 }
 
