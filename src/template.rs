@@ -417,14 +417,16 @@ mod tests {
     }
 
     #[test]
-    fn compile_skips_empty_literals() {
+    fn adjacent_tokens_and_empty_text() {
+        let ctx = CallContext {
+            notes: "n".into(),
+            ..Default::default()
+        };
         let t = Template::compile("$notes$$notes$");
-        assert_eq!(
-            t.segments,
-            [Segment::Token(Token::Notes), Segment::Token(Token::Notes)]
-        );
-        assert_eq!(t.literal_len, 0);
-        assert!(Template::compile("").segments.is_empty());
+        assert_eq!(t.expand(&ctx), "nn");
+        assert_eq!(t.expand(&ctx), expand("$notes$$notes$", &ctx));
+        assert_eq!(Template::compile("").expand(&ctx), "");
+        assert_eq!(t.tokens().collect::<Vec<_>>(), [Token::Notes, Token::Notes]);
     }
 }
 
