@@ -35,7 +35,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use nom::branch::alt;
-use nom::bytes::complete::take_while;
 use nom::character::complete::char;
 use nom::combinator::{consumed, cut, eof, map};
 use nom::sequence::{preceded, terminated};
@@ -58,12 +57,33 @@ pub(crate) struct RawPair<'a> {
     pub(crate) value_has_percent: bool,
 }
 
+/// What the grammar found wrong: the grammar's [`ParseErrorKind`]s, as a
+/// small `Copy` value for the parsers to pass around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    UnterminatedPair,
+    MissingSeparator,
+    EmptyName,
+    TextBetweenPairs,
+}
+
+impl From<Fault> for ParseErrorKind {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::UnterminatedPair => ParseErrorKind::UnterminatedPair,
+            Fault::MissingSeparator => ParseErrorKind::MissingSeparator,
+            Fault::EmptyName => ParseErrorKind::EmptyName,
+            Fault::TextBetweenPairs => ParseErrorKind::TextBetweenPairs,
+        }
+    }
+}
+
 /// nom's error type for this grammar: what was wrong, where (`at`, the
 /// input left at that point), and where the pair it is in began (`open`, at
 /// its `[`; for stray text, the text itself).
 #[derive(Debug)]
 struct GrammarError<'a> {
-    kind: ParseErrorKind,
+    kind: Fault,
     at: &'a str,
     open: &'a str,
 }
@@ -73,7 +93,7 @@ impl<'a> nom::error::ParseError<&'a str> for GrammarError<'a> {
     // its fault; what is left is a pair's `[` that is not there.
     fn from_error_kind(input: &'a str, _: nom::error::ErrorKind) -> Self {
         GrammarError {
-            kind: ParseErrorKind::TextBetweenPairs,
+            kind: Fault::TextBetweenPairs,
             at: input,
             open: input,
         }
@@ -89,15 +109,12 @@ type Res<'a, T> = IResult<&'a str, T, GrammarError<'a>>;
 /// `parser`, whose fault (a recoverable error or a failure under `cut`) is
 /// `kind`, at the place it failed.
 fn expect<'a, O>(
-    kind: ParseErrorKind,
+    kind: Fault,
     mut parser: impl Parser<&'a str, Output = O, Error = GrammarError<'a>>,
 ) -> impl Parser<&'a str, Output = O, Error = GrammarError<'a>> {
     move |input: &'a str| {
         parser.parse(input).map_err(|e| {
-            e.map(|e| GrammarError {
-                kind: kind.clone(),
-                ..e
-            })
+            e.map(|e| GrammarError { kind, ..e })
         })
     }
 }
@@ -113,23 +130,36 @@ struct Text<'a> {
 /// A pair's name and value.
 type Body<'a> = (Text<'a>, Text<'a>);
 
-/// `ws = *( ASCII white space )`.
+/// `ws = *( ASCII white space )`, a byte at a time (every byte of it is
+/// ASCII, and it is short).
 fn ws(input: &str) -> Res<'_, &str> {
-    take_while(|c: char| c.is_ascii_whitespace()).parse(input)
+    let end = input
+        .bytes()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
+    // `end` is the place of the first byte that is not ASCII white space
+    // (ASCII or a character's first byte), or the end.
+    let (space, rest) = input.split_at(end);
+    Ok((rest, space))
 }
 
 /// `name = 1*( any byte but "|" and "]" )`, read as `*(…)` here: a name
-/// runs to its first `|` or `]` (or the end), found by a byte loop that
-/// notes a `%` on the way. [`name_bar`] refuses it empty.
+/// runs to its first `|` or `]` (or the end), found by `memchr3`, which
+/// also stops at a `%` to note it. [`name_bar`] refuses it empty.
 fn name(input: &str) -> Res<'_, Text<'_>> {
+    let bytes = input.as_bytes();
     let mut has_percent = false;
-    let end = input
-        .bytes()
-        .position(|b| {
-            has_percent |= b == b'%';
-            b == b'|' || b == b']'
-        })
-        .unwrap_or(input.len());
+    let mut from = 0;
+    let end = loop {
+        match memchr::memchr3(b'|', b']', b'%', &bytes[from..]) {
+            Some(i) if bytes[from + i] == b'%' => {
+                has_percent = true;
+                from += i + 1;
+            }
+            Some(i) => break from + i,
+            None => break bytes.len(),
+        }
+    };
     // `end` is the place of an ASCII byte, or the end: a character boundary.
     let (text, rest) = input.split_at(end);
     Ok((rest, Text { text, has_percent }))
@@ -157,9 +187,9 @@ fn value(input: &str) -> Res<'_, Text<'_>> {
 /// missing) or at the end of the input (the pair is unterminated).
 fn bar(input: &str) -> Res<'_, char> {
     let kind = if input.is_empty() {
-        ParseErrorKind::UnterminatedPair
+        Fault::UnterminatedPair
     } else {
-        ParseErrorKind::MissingSeparator
+        Fault::MissingSeparator
     };
     expect(kind, char('|')).parse(input)
 }
@@ -170,7 +200,7 @@ fn name_bar(input: &str) -> Res<'_, Text<'_>> {
     let (rest, name) = terminated(name, bar).parse(input)?;
     if name.text.is_empty() {
         return Err(nom::Err::Failure(GrammarError {
-            kind: ParseErrorKind::EmptyName,
+            kind: Fault::EmptyName,
             at: input,
             open: input,
         }));
@@ -185,7 +215,7 @@ fn pair(input: &str) -> Res<'_, Body<'_>> {
         char('['),
         cut((
             name_bar,
-            terminated(value, expect(ParseErrorKind::UnterminatedPair, char(']'))),
+            terminated(value, expect(Fault::UnterminatedPair, char(']'))),
         )),
     )
     .parse(input)
@@ -200,17 +230,17 @@ fn data_step(input: &str) -> Res<'_, Option<(&str, Body<'_>)>> {
 
 /// Where lenient parsing resumes after an error at `at`, as the input left
 /// there.
-fn resume<'a>(kind: &ParseErrorKind, at: &'a str) -> &'a str {
+fn resume(kind: Fault, at: &str) -> &str {
     let bytes = at.as_bytes();
     let skip = match kind {
         // Up to the next `[` (the text at `at` is not one).
-        ParseErrorKind::TextBetweenPairs => memchr::memchr(b'[', bytes).unwrap_or(bytes.len()),
+        Fault::TextBetweenPairs => memchr::memchr(b'[', bytes).unwrap_or(bytes.len()),
         // `at` is the `]` that ended the name: resume after it.
-        ParseErrorKind::MissingSeparator => 1,
+        Fault::MissingSeparator => 1,
         // `at` is the `|`: skip the value and its `]`.
-        ParseErrorKind::EmptyName => memchr::memchr(b']', bytes).map_or(bytes.len(), |i| i + 1),
+        Fault::EmptyName => memchr::memchr(b']', bytes).map_or(bytes.len(), |i| i + 1),
         // Nothing more can be a pair.
-        _ => bytes.len(),
+        Fault::UnterminatedPair => bytes.len(),
     };
     // `skip` is just past an ASCII byte of `at`, at the place of one, or the
     // end: a character boundary within `at`.
@@ -255,7 +285,7 @@ pub(crate) fn parse_pairs<'a>(
             // Complete parsers never ask for more input; were one to, the
             // input would have ended inside a pair.
             Err(nom::Err::Incomplete(_)) => GrammarError {
-                kind: ParseErrorKind::UnterminatedPair,
+                kind: Fault::UnterminatedPair,
                 at: &rest[rest.len()..],
                 open: rest,
             },
@@ -263,16 +293,16 @@ pub(crate) fn parse_pairs<'a>(
         let start = input.offset(e.open);
         let Some(diags) = diagnostics.as_deref_mut() else {
             let offset = match e.kind {
-                ParseErrorKind::UnterminatedPair => start,
+                Fault::UnterminatedPair => start,
                 _ => input.offset(e.at),
             };
-            return Err(ParseError::new(e.kind, offset));
+            return Err(ParseError::new(e.kind.into(), offset));
         };
-        let next = resume(&e.kind, e.at);
+        let next = resume(e.kind, e.at);
         let end = input.offset(next);
         match diags.last_mut() {
             Some(last) if skipping => last.extend_to(end),
-            _ => diags.push(Diagnostic::new(e.kind, start..end)),
+            _ => diags.push(Diagnostic::new(e.kind.into(), start..end)),
         }
         skipping = true;
         rest = next;
