@@ -35,8 +35,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use nom::branch::alt;
-use nom::character::complete::char;
-use nom::combinator::{consumed, cut, eof, map};
+use nom::combinator::{cut, eof, map, not};
 use nom::sequence::{preceded, terminated};
 use nom::{IResult, Offset, Parser};
 
@@ -108,14 +107,15 @@ type Res<'a, T> = IResult<&'a str, T, GrammarError<'a>>;
 
 /// `parser`, whose fault (a recoverable error or a failure under `cut`) is
 /// `kind`, at the place it failed.
+#[inline]
 fn expect<'a, O>(
     kind: Fault,
     mut parser: impl Parser<&'a str, Output = O, Error = GrammarError<'a>>,
 ) -> impl Parser<&'a str, Output = O, Error = GrammarError<'a>> {
     move |input: &'a str| {
-        parser.parse(input).map_err(|e| {
-            e.map(|e| GrammarError { kind, ..e })
-        })
+        parser
+            .parse(input)
+            .map_err(|e| e.map(|e| GrammarError { kind, ..e }))
     }
 }
 
@@ -127,11 +127,29 @@ struct Text<'a> {
     has_percent: bool,
 }
 
+/// The ASCII character `c`: nom's `char`, comparing one byte (a delimiter
+/// is ASCII, so there is no character to decode first).
+#[inline]
+fn ascii<'a>(c: u8) -> impl Fn(&'a str) -> Res<'a, char> {
+    move |input: &'a str| {
+        if input.as_bytes().first() == Some(&c) {
+            // One ASCII byte: a character boundary after it.
+            Ok((&input[1..], char::from(c)))
+        } else {
+            Err(nom::Err::Error(nom::error::ParseError::from_error_kind(
+                input,
+                nom::error::ErrorKind::Char,
+            )))
+        }
+    }
+}
+
 /// A pair's name and value.
 type Body<'a> = (Text<'a>, Text<'a>);
 
 /// `ws = *( ASCII white space )`, a byte at a time (every byte of it is
 /// ASCII, and it is short).
+#[inline]
 fn ws(input: &str) -> Res<'_, &str> {
     let end = input
         .bytes()
@@ -143,89 +161,85 @@ fn ws(input: &str) -> Res<'_, &str> {
     Ok((rest, space))
 }
 
-/// `name = 1*( any byte but "|" and "]" )`, read as `*(…)` here: a name
-/// runs to its first `|` or `]` (or the end), found by `memchr3`, which
-/// also stops at a `%` to note it. [`name_bar`] refuses it empty.
-fn name(input: &str) -> Res<'_, Text<'_>> {
+/// The text of a pair up to its first `]` (or the end of the input), and
+/// the place of the first `%` in it. One `memchr2` finds the first `]` or
+/// `%`; when a `%` comes first, one `memchr` from there finds the `]`.
+#[inline]
+fn till_close(input: &str) -> Res<'_, (&str, Option<usize>)> {
     let bytes = input.as_bytes();
-    let mut has_percent = false;
-    let mut from = 0;
-    let end = loop {
-        match memchr::memchr3(b'|', b']', b'%', &bytes[from..]) {
-            Some(i) if bytes[from + i] == b'%' => {
-                has_percent = true;
-                from += i + 1;
-            }
-            Some(i) => break from + i,
-            None => break bytes.len(),
-        }
-    };
-    // `end` is the place of an ASCII byte, or the end: a character boundary.
-    let (text, rest) = input.split_at(end);
-    Ok((rest, Text { text, has_percent }))
-}
-
-/// `value = *( any byte but "]" )`: up to the first `]` (or the end). One
-/// `memchr2` finds the first `]` or `%`; when a `%` comes first, one
-/// `memchr` from there finds the `]`.
-fn value(input: &str) -> Res<'_, Text<'_>> {
-    let bytes = input.as_bytes();
-    let (end, has_percent) = match memchr::memchr2(b']', b'%', bytes) {
+    let (end, percent) = match memchr::memchr2(b']', b'%', bytes) {
         Some(i) if bytes[i] == b'%' => {
             let after = i + 1;
             let close = memchr::memchr(b']', &bytes[after..]).map_or(bytes.len(), |j| after + j);
-            (close, true)
+            (close, Some(i))
         }
-        found => (found.unwrap_or(bytes.len()), false),
+        found => (found.unwrap_or(bytes.len()), None),
     };
     // `end` is the place of a `]`, or the end: a character boundary.
     let (text, rest) = input.split_at(end);
-    Ok((rest, Text { text, has_percent }))
+    Ok((rest, (text, percent)))
 }
 
-/// The `|` after a name. The name stopped at a `]` (the separator is
-/// missing) or at the end of the input (the pair is unterminated).
-fn bar(input: &str) -> Res<'_, char> {
-    let kind = if input.is_empty() {
-        Fault::UnterminatedPair
-    } else {
-        Fault::MissingSeparator
-    };
-    expect(kind, char('|')).parse(input)
-}
-
-/// `name "|"`, the name not empty (an empty name is seen at its `|`, before
-/// anything after it).
-fn name_bar(input: &str) -> Res<'_, Text<'_>> {
-    let (rest, name) = terminated(name, bar).parse(input)?;
-    if name.text.is_empty() {
-        return Err(nom::Err::Failure(GrammarError {
-            kind: Fault::EmptyName,
-            at: input,
-            open: input,
-        }));
-    }
+/// A name: the pair's text up to its first `|` (or its end), found by a
+/// byte loop (names are short: a `memchr` call costs more).
+#[inline]
+fn till_bar(input: &str) -> Res<'_, &str> {
+    let end = input.bytes().position(|b| b == b'|').unwrap_or(input.len());
+    // `end` is the place of a `|`, or the end: a character boundary.
+    let (name, rest) = input.split_at(end);
     Ok((rest, name))
 }
 
 /// `pair = "[" name "|" value "]"`, everything after the `[` under `cut`.
 /// A fault in the pair records where the pair began.
+#[inline]
 fn pair(input: &str) -> Res<'_, Body<'_>> {
-    preceded(
-        char('['),
-        cut((
-            name_bar,
-            terminated(value, expect(Fault::UnterminatedPair, char(']'))),
-        )),
-    )
-    .parse(input)
-    .map_err(|e| e.map(|e| GrammarError { open: input, ..e }))
+    preceded(ascii(b'['), cut(inside))
+        .parse(input)
+        .map_err(|e| e.map(|e| GrammarError { open: input, ..e }))
+}
+
+/// `name "|" value "]"`, read from the outside in: the pair ends at its
+/// first `]` (neither a name nor a value holds one), and the name at the
+/// first `|` before that. Faults in the order a reader meets them: an empty
+/// name (at its `|`), then no `]` at all (at the pair's `[`), then no `|`
+/// before the `]` (at the `]`).
+#[inline]
+fn inside(input: &str) -> Res<'_, Body<'_>> {
+    let (_, ()) = expect(Fault::EmptyName, not(ascii(b'|'))).parse(input)?;
+    let (rest, (text, percent)) =
+        terminated(till_close, expect(Fault::UnterminatedPair, ascii(b']'))).parse(input)?;
+    // Parsed within `text`: a missing `|` is reported at the `]` after it,
+    // as the input from there (where lenient parsing resumes).
+    let (value, name) = terminated(till_bar, expect(Fault::MissingSeparator, ascii(b'|')))
+        .parse(text)
+        .map_err(|e| {
+            e.map(|e| GrammarError {
+                at: &input[text.len()..],
+                ..e
+            })
+        })?;
+    let (name_has_percent, value_has_percent) = match percent {
+        None => (false, false),
+        Some(p) if p > name.len() => (false, true),
+        Some(_) => (true, memchr::memchr(b'%', value.as_bytes()).is_some()),
+    };
+    let name = Text {
+        text: name,
+        has_percent: name_has_percent,
+    };
+    let value = Text {
+        text: value,
+        has_percent: value_has_percent,
+    };
+    Ok((rest, (name, value)))
 }
 
 /// One step of `data = ws *( pair ws )`: white space, then the end of the
 /// input (`None`) or a pair with the text it was read from.
-fn data_step(input: &str) -> Res<'_, Option<(&str, Body<'_>)>> {
-    preceded(ws, alt((map(eof, |_| None), map(consumed(pair), Some)))).parse(input)
+#[inline]
+fn data_step(input: &str) -> Res<'_, Option<Body<'_>>> {
+    preceded(ws, alt((map(eof, |_| None), map(pair, Some)))).parse(input)
 }
 
 /// Where lenient parsing resumes after an error at `at`, as the input left
@@ -267,13 +281,14 @@ pub(crate) fn parse_pairs<'a>(
     loop {
         let e = match data_step(rest) {
             Ok((_, None)) => return Ok(()),
-            Ok((r, Some((text, (name, value))))) => {
-                let start = input.offset(text);
+            Ok((r, Some((name, value)))) => {
+                // The name starts just after the pair's `[`.
+                let start = input.offset(name.text) - 1;
                 on_pair(RawPair {
                     name: name.text,
                     value: value.text,
                     start,
-                    end: start + text.len(),
+                    end: input.offset(r),
                     name_has_percent: name.has_percent,
                     value_has_percent: value.has_percent,
                 });
@@ -327,29 +342,25 @@ fn escape_at(bytes: &[u8], i: usize) -> Option<char> {
 /// holds none of them (a lone `%`, as in `50% off`, is literal text).
 pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
     let bytes = raw.as_bytes();
-    let mut out: Option<String> = None;
-    // Bytes of `raw` already written to `out`.
+    let Some(first) = memchr::memchr_iter(b'%', bytes).find(|&i| escape_at(bytes, i).is_some())
+    else {
+        return Cow::Borrowed(raw);
+    };
+    let mut out = String::with_capacity(raw.len());
+    // Bytes of `raw` already written to `out`. An escape's two characters
+    // are never `%`, so no `%` found here lies inside an escape decoded
+    // before it; `done` and `i` are the end of an escape or the place of a
+    // `%`: ASCII, so character boundaries.
     let mut done = 0;
-    // An escape's two characters are never `%`, so no `%` found here lies
-    // inside an escape decoded before it.
-    for i in memchr::memchr_iter(b'%', bytes) {
-        let Some(c) = escape_at(bytes, i) else {
-            continue;
-        };
-        let out = out.get_or_insert_with(|| String::with_capacity(raw.len()));
-        // `done` and `i` are the ends of escapes or places of a `%`: ASCII,
-        // so character boundaries.
-        out.push_str(&raw[done..i]);
-        out.push(c);
-        done = i + 3;
-    }
-    match out {
-        None => Cow::Borrowed(raw),
-        Some(mut out) => {
-            out.push_str(&raw[done..]);
-            Cow::Owned(out)
+    for i in memchr::memchr_iter(b'%', &bytes[first..]).map(|j| first + j) {
+        if let Some(c) = escape_at(bytes, i) {
+            out.push_str(&raw[done..i]);
+            out.push(c);
+            done = i + 3;
         }
     }
+    out.push_str(&raw[done..]);
+    Cow::Owned(out)
 }
 
 /// Which characters a piece of a pair must escape.
