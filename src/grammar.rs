@@ -9,16 +9,19 @@
 //! ws    = *( ASCII white space )
 //! ```
 //!
-//! Each rule is one parser below ([`data_step`], [`pair`], [`name`],
-//! [`value`], [`ws`]); once a pair's `[` is read, the rest of the pair is
-//! under nom's `cut`: no other rule could take it, so a fault there is an
-//! error, not a reason to try something else. The leaves scan bytes, not
-//! characters: [`value`] finds its `]` with `memchr` (a long value costs one
-//! vectorised scan) and notes on the way whether it holds a `%`; [`name`]
-//! finds its `|` or `]` with a byte loop (names are short). Nothing is
-//! scanned twice: every parser here is linear in its input, with no
-//! recursion. Nothing from nom leaves this module: errors become
-//! [`ParseError`]/[`Diagnostic`] with byte offsets at the boundary
+//! Each rule is a parser below: [`data_step`] is one step of `data`,
+//! [`pair`] and [`inside`] are `pair`, [`ws`] is `ws`. Once a pair's `[` is
+//! read, the rest of the pair is under nom's `cut`: no other rule could take
+//! it, so a fault there is an error, not a reason to try something else.
+//! A pair is read from the outside in, as the grammar allows (neither a
+//! name nor a value holds a `]`, and a name holds no `|`): the fast leaves
+//! are [`till_close`], which finds the pair's `]` with `memchr2` and notes
+//! the first `%` on the way (a long value costs one vectorised scan), and
+//! [`till_bar`], which finds the name's `|` with a byte loop (names are
+//! short); the delimiters themselves are read by [`ascii`], nom's `char`
+//! on one byte. Nothing is scanned twice: every parser here is linear in
+//! its input, with no recursion. Nothing from nom leaves this module: errors
+//! become [`ParseError`]/[`Diagnostic`] with byte offsets at the boundary
 //! ([`parse_pairs`]).
 //!
 //! The four escapes of the crate (`%5B` `%5D` `%7C` `%25`) are decoded by
