@@ -17,20 +17,9 @@ use clicktodial::{
 /// The vendor's three examples, with the CRM's merge fields filled in
 /// (`{!Account.Phone}` → `(650) 555-0142`, `{!Account.Id}` → `001A000001XyZab`).
 const EXAMPLES: [&str; 3] = [
-    "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=&phone=(650) 555-0142&callerId=5251990\
-     &ctl_userdata= [ctl_action|create][subject|outbound%20call%20log%20($transaction_id$)]\
-     [Transactionid__c|$interaction_guid$][ObjectType|Task][WhatId|001A000001XyZab][status|completed]\
-     [Description|My%20Own%20Description%0Acall%20answered%20at$equal$%20$call_answered_time$%0A\
-     call%20hangup%20at:%20$call_hangup_time$%0ATransaction%20Codes%20$equal$%20$transaction_codes$]\
-     [ctl_parentid|001A000001XyZab][ctl_launchopt|true][ctl_launchext|edit][ctl_intType|sfdc]\
-     [ActivityDate|$year$-$month$-$date$]",
-    "https://vcc-na4.8x8.com/AGUI/make_call.php? prefix=1&phone=6502022222&ctl_userdata=[foreign_key|12345678]\
-     [Transactionid|$interaction_guid$][start_time|$call_answered_time][end_time|$call_hangup_time$]\
-     [transaction_codes|$transaction_codes$][ctl_launchopt|true][customer_id|123456567]",
-    "https://vcc-na4.8x8.com/AGUI/make_call.php? prefix=&phone=5355566234&ctl_userdata=[foreign_key|12345678]\
-     [Transactionid|$interaction_guid$][start_time|$call_answered_time][end_time|$call_hangup_time$]\
-     [transaction_codes|$transaction_codes$]\
-     [ctl_callbackUrl|http://www.mycompany.com/clicktodial/callback?transaction=$transaction_id$]",
+    include_str!("../tests/data/vendor/example1.url"),
+    include_str!("../tests/data/vendor/example2.url"),
+    include_str!("../tests/data/vendor/example3.url"),
 ];
 
 /// A finished call: answered 2024-03-12 17:04:05 UTC, 7 min 31 s, tenant in

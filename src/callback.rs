@@ -75,16 +75,16 @@ impl FromStr for ResultCode {
     type Err = ParseError;
 
     /// Exactly `SUCCESS`, `FAIL` or `IGNORE`; anything else is
-    /// [`ParseErrorKind::UnknownResultCode`] at offset 0.
+    /// [`ParseErrorKind::UnknownResultCode`], with no place
+    /// ([`ParseError::position`] is `None`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "SUCCESS" => Ok(ResultCode::Success),
             "FAIL" => Ok(ResultCode::Fail),
             "IGNORE" => Ok(ResultCode::Ignore),
-            other => Err(ParseError::new(
-                ParseErrorKind::UnknownResultCode(other.to_owned()),
-                0,
-            )),
+            other => Err(ParseError::unplaced(ParseErrorKind::UnknownResultCode(
+                other.to_owned(),
+            ))),
         }
     }
 }
@@ -344,20 +344,14 @@ impl Callback {
         if self.result_code != ResultCode::Success {
             return None;
         }
-        self.ctl_userdata
-            .pairs
-            .iter()
-            .rev()
-            .find(|p| p.name.eq_ignore_ascii_case(NEW_RECORD_ID))
-            .map(|p| &*p.value)
+        self.ctl_userdata.get_ignore_case(NEW_RECORD_ID)
     }
 }
 
 /// The data without any `ctl_newRecordId` pair (in any letter case).
 fn without_record_id(ctl_userdata: UserData<'_>) -> UserData<'static> {
     let mut data = ctl_userdata.into_owned();
-    data.pairs
-        .retain(|p| !p.name.eq_ignore_ascii_case(NEW_RECORD_ID));
+    data.remove_ignore_case(NEW_RECORD_ID);
     data
 }
 

@@ -169,7 +169,7 @@ pub fn check_callback_url(url: &str, policy: &CallbackPolicy) -> Result<Url, Req
     let parsed = Url::parse(url).map_err(|e| {
         RequestError::new(match e {
             url::ParseError::EmptyHost => RequestErrorKind::CallbackNoHost,
-            other => RequestErrorKind::InvalidUrl(other.to_string()),
+            other => RequestErrorKind::InvalidUrl(other),
         })
     })?;
     let scheme = parsed.scheme();

@@ -48,6 +48,13 @@ impl fmt::Display for Shown<'_> {
 
 /// What was wrong in a `[name|value]` sequence (or in a payload built on one).
 ///
+/// The kinds fall in three domains ([`ErrorDomain`], from
+/// [`domain`](ParseErrorKind::domain)): the grammar (always at a byte
+/// offset into the parsed text), the typed system data (at the offending
+/// pair's `[` when the data was parsed from text), and a callback's form
+/// body (at the field in the body, or nowhere for a result code read on
+/// its own).
+///
 /// # Example
 ///
 /// ```
@@ -90,30 +97,88 @@ pub enum ParseErrorKind {
     UnknownResultCode(String),
 }
 
-/// A strict parse failed: the first error, with its byte offset.
-///
-/// The offset is into the text that was parsed: the `ctl_userdata` string for
-/// [`UserData::parse`](crate::UserData::parse); for
-/// [`SystemData::from_userdata`](crate::SystemData::from_userdata) the offset
-/// of the offending pair's `[` when the data was parsed from text (0 for
-/// pairs added with `push`); and for
-/// [`Callback::from_form`](crate::Callback::from_form) an offset into the
-/// form body, or into the decoded `ctl_userdata` field when
-/// [`field`](ParseError::field) says so.
+impl ParseErrorKind {
+    /// Which part of the crate's input the error is about.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ErrorDomain, ParseErrorKind};
+    /// assert_eq!(ParseErrorKind::EmptyName.domain(), ErrorDomain::Grammar);
+    /// assert_eq!(ParseErrorKind::MissingField("resultCode").domain(), ErrorDomain::Form);
+    /// ```
+    pub fn domain(&self) -> ErrorDomain {
+        match self {
+            ParseErrorKind::UnterminatedPair
+            | ParseErrorKind::MissingSeparator
+            | ParseErrorKind::EmptyName
+            | ParseErrorKind::TextBetweenPairs => ErrorDomain::Grammar,
+            ParseErrorKind::InvalidSystemValue { .. } => ErrorDomain::SystemData,
+            ParseErrorKind::MissingField(_) | ParseErrorKind::UnknownResultCode(_) => {
+                ErrorDomain::Form
+            }
+        }
+    }
+}
+
+/// The domain of a [`ParseErrorKind`]: what was being read.
 ///
 /// # Example
 ///
 /// ```
-/// use clicktodial::UserData;
+/// use clicktodial::{ErrorDomain, SystemData, UserData};
+/// let data = UserData::parse("[ctl_launchopt|yes]")?;
+/// let err = SystemData::from_userdata(&data).unwrap_err();
+/// assert_eq!(err.kind().domain(), ErrorDomain::SystemData);
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorDomain {
+    /// The `[name|value]` grammar: always at a byte offset.
+    Grammar,
+    /// The typed system data (a `ctl_` value it does not accept).
+    SystemData,
+    /// A callback's form body, or a result code.
+    Form,
+}
+
+/// A strict parse failed: the first error, with where it is.
+///
+/// The place is a byte offset into the text that was parsed: the
+/// `ctl_userdata` string for [`UserData::parse`](crate::UserData::parse);
+/// for [`SystemData::from_userdata`](crate::SystemData::from_userdata) the
+/// offset of the offending pair's `[` when the data was parsed from text;
+/// and for [`Callback::from_form`](crate::Callback::from_form) an offset
+/// into the form body, or into the decoded `ctl_userdata` field when
+/// [`field`](ParseError::field) says so. Some errors have no place: a pair
+/// added with [`push`](crate::UserData::push) (its empty name, or its bad
+/// system value) and a result code read on its own
+/// ([`ResultCode::from_str`](crate::ResultCode)). For those,
+/// [`position`](ParseError::position) is `None`, `Display` names no byte,
+/// and [`offset`](ParseError::offset) is 0.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{ResultCode, UserData};
 ///
 /// let err = UserData::parse("[a|1] x [b|2]").unwrap_err();
 /// assert_eq!(err.offset(), 6);
+/// assert_eq!(err.position(), Some(6));
 /// assert_eq!(err.to_string(), "text between pairs (expected `[`) at byte 6");
+///
+/// let err = "OK".parse::<ResultCode>().unwrap_err();
+/// assert_eq!(err.position(), None);
+/// assert_eq!(
+///     err.to_string(),
+///     "unknown resultCode `OK` (expected SUCCESS, FAIL or IGNORE)"
+/// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     kind: ParseErrorKind,
-    offset: usize,
+    offset: Option<usize>,
     field: Option<&'static str>,
 }
 
@@ -121,7 +186,17 @@ impl ParseError {
     pub(crate) fn new(kind: ParseErrorKind, offset: usize) -> Self {
         ParseError {
             kind,
-            offset,
+            offset: Some(offset),
+            field: None,
+        }
+    }
+
+    /// An error with no place in any text (a pushed pair, a value read on
+    /// its own).
+    pub(crate) fn unplaced(kind: ParseErrorKind) -> Self {
+        ParseError {
+            kind,
+            offset: None,
             field: None,
         }
     }
@@ -131,7 +206,8 @@ impl ParseError {
         self
     }
 
-    /// The byte offset of the error in the parsed text.
+    /// The byte offset of the error in the parsed text; 0 when the error
+    /// has no place (see [`position`](ParseError::position), which tells).
     ///
     /// # Example
     ///
@@ -140,6 +216,25 @@ impl ParseError {
     /// assert_eq!(err.offset(), 1);
     /// ```
     pub fn offset(&self) -> usize {
+        self.offset.unwrap_or(0)
+    }
+
+    /// The byte offset of the error in the parsed text, or `None` when the
+    /// error has no place in any text (a pair added with `push`, a result
+    /// code read on its own).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut data = clicktodial::UserData::new();
+    /// let err = data.push("", "x").unwrap_err();
+    /// assert_eq!(err.position(), None);
+    /// assert_eq!(err.to_string(), "empty name");
+    ///
+    /// let err = clicktodial::UserData::parse("[a|1][|x]").unwrap_err();
+    /// assert_eq!(err.position(), Some(6));
+    /// ```
+    pub fn position(&self) -> Option<usize> {
         self.offset
     }
 
@@ -176,7 +271,11 @@ impl fmt::Display for ParseError {
         if let Some(field) = self.field {
             write!(f, "{field}: ")?;
         }
-        write!(f, "{} at byte {}", self.kind, self.offset)
+        write!(f, "{}", self.kind)?;
+        match self.offset {
+            Some(offset) => write!(f, " at byte {offset}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -202,6 +301,11 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub(crate) fn new(kind: ParseErrorKind, span: Range<usize>) -> Self {
         Diagnostic { kind, span }
+    }
+
+    /// Makes the span reach `end` (a skipped stretch right after this one).
+    pub(crate) fn extend_to(&mut self, end: usize) {
+        self.span.end = end;
     }
 
     /// The byte range of the input that was skipped (or, for a system data
@@ -254,9 +358,10 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestErrorKind {
-    /// The URL could not be parsed at all.
+    /// The URL could not be parsed at all; the `url` crate's reason is the
+    /// error's [`source`](std::error::Error::source).
     #[error("not a valid URL: {0}")]
-    InvalidUrl(String),
+    InvalidUrl(#[source] url::ParseError),
     /// The click-to-dial endpoint is HTTPS only.
     #[error("scheme `{0}` is not allowed: the click-to-dial API accepts https only")]
     NotHttps(String),
@@ -428,6 +533,15 @@ pub enum RequestErrorKind {
 /// assert_eq!(err.span(), Some(6..7));
 /// assert!(err.to_string().contains("{!Account.Phone}"));
 /// ```
+///
+/// The cause, where there is one (the `url` crate's error for
+/// [`RequestErrorKind::InvalidUrl`]), is the error's `source()`:
+///
+/// ```
+/// use std::error::Error as _;
+/// let err = clicktodial::ClickToDialRequest::from_url("no url").unwrap_err();
+/// assert_eq!(err.source().unwrap().to_string(), "relative URL without a base");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
     kind: RequestErrorKind,
@@ -442,6 +556,12 @@ struct Place {
     excerpt: String,
     body: bool,
     help: Option<&'static str>,
+}
+
+impl std::error::Error for RequestError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.kind)
+    }
 }
 
 impl RequestError {
@@ -596,8 +716,6 @@ impl fmt::Display for RequestError {
         Ok(())
     }
 }
-
-impl std::error::Error for RequestError {}
 
 impl From<RequestErrorKind> for RequestError {
     fn from(kind: RequestErrorKind) -> Self {

@@ -1,4 +1,5 @@
-//! The `[name|value]…` grammar: a nom parser with memchr-backed leaves.
+//! The `[name|value]…` grammar: nom parsers that read as the grammar, with
+//! fast leaves.
 //!
 //! ```text
 //! data  = ws *( pair ws )
@@ -8,22 +9,38 @@
 //! ws    = *( ASCII white space )
 //! ```
 //!
-//! The leaves find their delimiter with `memchr`, so a long value costs one
-//! vectorised scan rather than a call per byte, and nothing is ever scanned
-//! twice: every parser here is linear in its input with no recursion.
-//! Nothing from nom leaves this module: errors are converted to
-//! [`ParseError`]/[`Diagnostic`] with byte offsets at the boundary.
+//! Each rule is a parser below: [`data_step`] is one step of `data`,
+//! [`pair`] and [`inside`] are `pair`, [`ws`] is `ws`. Once a pair's `[` is
+//! read, the rest of the pair is under nom's `cut`: no other rule could take
+//! it, so a fault there is an error, not a reason to try something else.
+//! A pair is read from the outside in, as the grammar allows (neither a
+//! name nor a value holds a `]`, and a name holds no `|`): the fast leaves
+//! are [`till_close`], which finds the pair's `]` with `memchr2` and notes
+//! the first `%` on the way (a long value costs one vectorised scan), and
+//! [`till_bar`], which finds the name's `|` with a byte loop (names are
+//! short); the delimiters themselves are read by [`ascii`], nom's `char`
+//! on one byte. Nothing is scanned twice: every parser here is linear in
+//! its input, with no recursion. Nothing from nom leaves this module: errors
+//! become [`ParseError`]/[`Diagnostic`] with byte offsets at the boundary
+//! ([`parse_pairs`]).
 //!
 //! The four escapes of the crate (`%5B` `%5D` `%7C` `%25`) are decoded by
 //! [`decode`], which borrows whenever the text holds none of them, and
 //! written back by [`write_escaped`], which escapes only where reading would
 //! otherwise go wrong.
+//!
+//! Slicing here indexes directly (`&s[..i]`, `split_at`) where the index is
+//! proven: it is the place of an ASCII byte a search just found, or the end.
+//! An off-by-one would panic under the fuzzers and property tests rather
+//! than quietly give an empty name.
 
 use std::borrow::Cow;
 use std::fmt;
 
-use nom::character::complete::char;
-use nom::{IResult, Parser};
+use nom::branch::alt;
+use nom::combinator::{cut, eof, map, not};
+use nom::sequence::{preceded, terminated};
+use nom::{IResult, Offset, Parser};
 
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
 
@@ -42,22 +59,45 @@ pub(crate) struct RawPair<'a> {
     pub(crate) value_has_percent: bool,
 }
 
-/// nom's error type for this grammar: the kind, and where it happened as the
-/// length of the input left at that point (turned into an offset at the
-/// boundary, where the whole input's length is known).
-#[derive(Debug)]
-struct GrammarError {
-    kind: ParseErrorKind,
-    left: usize,
+/// What the grammar found wrong: the grammar's [`ParseErrorKind`]s, as a
+/// small `Copy` value for the parsers to pass around.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    UnterminatedPair,
+    MissingSeparator,
+    EmptyName,
+    TextBetweenPairs,
 }
 
-impl<'a> nom::error::ParseError<&'a str> for GrammarError {
-    // The only nom parser here that can fail is `char('[')`, at the start of
-    // a pair: whatever stands there instead is text between pairs.
+impl From<Fault> for ParseErrorKind {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::UnterminatedPair => ParseErrorKind::UnterminatedPair,
+            Fault::MissingSeparator => ParseErrorKind::MissingSeparator,
+            Fault::EmptyName => ParseErrorKind::EmptyName,
+            Fault::TextBetweenPairs => ParseErrorKind::TextBetweenPairs,
+        }
+    }
+}
+
+/// nom's error type for this grammar: what was wrong, where (`at`, the
+/// input left at that point), and where the pair it is in began (`open`, at
+/// its `[`; for stray text, the text itself).
+#[derive(Debug)]
+struct GrammarError<'a> {
+    kind: Fault,
+    at: &'a str,
+    open: &'a str,
+}
+
+impl<'a> nom::error::ParseError<&'a str> for GrammarError<'a> {
+    // Every parser here that can fail is wrapped in `expect`, which names
+    // its fault; what is left is a pair's `[` that is not there.
     fn from_error_kind(input: &'a str, _: nom::error::ErrorKind) -> Self {
         GrammarError {
-            kind: ParseErrorKind::TextBetweenPairs,
-            left: input.len(),
+            kind: Fault::TextBetweenPairs,
+            at: input,
+            open: input,
         }
     }
 
@@ -66,181 +106,224 @@ impl<'a> nom::error::ParseError<&'a str> for GrammarError {
     }
 }
 
-type Res<'a, T> = IResult<&'a str, T, GrammarError>;
+type Res<'a, T> = IResult<&'a str, T, GrammarError<'a>>;
 
-fn fail<'a, T>(kind: ParseErrorKind, at: &'a str) -> Res<'a, T> {
-    Err(nom::Err::Failure(GrammarError {
-        kind,
-        left: at.len(),
-    }))
+/// `parser`, whose fault (a recoverable error or a failure under `cut`) is
+/// `kind`, at the place it failed.
+#[inline]
+fn expect<'a, O>(
+    kind: Fault,
+    mut parser: impl Parser<&'a str, Output = O, Error = GrammarError<'a>>,
+) -> impl Parser<&'a str, Output = O, Error = GrammarError<'a>> {
+    move |input: &'a str| {
+        parser
+            .parse(input)
+            .map_err(|e| e.map(|e| GrammarError { kind, ..e }))
+    }
 }
 
-/// ASCII white space between pairs (a byte loop: white space between pairs
-/// is short, and every byte of it is ASCII).
+/// A name or value as it stands, and whether it holds a `%` (and so may
+/// hold an escape).
+#[derive(Debug, Clone, Copy)]
+struct Text<'a> {
+    text: &'a str,
+    has_percent: bool,
+}
+
+/// The ASCII character `c`: nom's `char`, comparing one byte (a delimiter
+/// is ASCII, so there is no character to decode first).
+#[inline]
+fn ascii<'a>(c: u8) -> impl Fn(&'a str) -> Res<'a, char> {
+    move |input: &'a str| {
+        if input.as_bytes().first() == Some(&c) {
+            // One ASCII byte: a character boundary after it.
+            Ok((&input[1..], char::from(c)))
+        } else {
+            Err(nom::Err::Error(nom::error::ParseError::from_error_kind(
+                input,
+                nom::error::ErrorKind::Char,
+            )))
+        }
+    }
+}
+
+/// A pair's name and value.
+type Body<'a> = (Text<'a>, Text<'a>);
+
+/// `ws = *( ASCII white space )`, a byte at a time (every byte of it is
+/// ASCII, and it is short).
 #[inline]
 fn ws(input: &str) -> Res<'_, &str> {
-    let n = input
+    let end = input
         .bytes()
-        .take_while(|b| b.is_ascii_whitespace())
-        .count();
-    // `n` bytes of ASCII: a character boundary.
-    let (space, rest) = input.split_at_checked(n).unwrap_or((input, ""));
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(input.len());
+    // `end` is the place of the first byte that is not ASCII white space
+    // (ASCII or a character's first byte), or the end.
+    let (space, rest) = input.split_at(end);
     Ok((rest, space))
 }
 
-/// The first `|` in `hay`, eight bytes at a time (names are short: a
-/// `memchr` call costs more than this loop). In each 8-byte word, the bytes
-/// equal to `|` become zero, and the classic "has a zero byte" test marks
-/// them; the lowest mark is exact.
+/// The text of a pair up to its first `]` (or the end of the input), and
+/// the place of the first `%` in it. One `memchr2` finds the first `]` or
+/// `%`; when a `%` comes first, one `memchr` from there finds the `]`.
 #[inline]
-fn find_bar(hay: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const BARS: u64 = LO * b'|' as u64;
-    let mut chunks = hay.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ BARS;
-        let marks = x.wrapping_sub(LO) & !x & HI;
-        if marks != 0 {
-            return Some(base + (marks.trailing_zeros() / 8) as usize);
+fn till_close(input: &str) -> Res<'_, (&str, Option<usize>)> {
+    let bytes = input.as_bytes();
+    let (end, percent) = match memchr::memchr2(b']', b'%', bytes) {
+        Some(i) if bytes[i] == b'%' => {
+            let after = i + 1;
+            let close = memchr::memchr(b']', &bytes[after..]).map_or(bytes.len(), |j| after + j);
+            (close, Some(i))
         }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'|')
-        .map(|i| base + i)
+        found => (found.unwrap_or(bytes.len()), None),
+    };
+    // `end` is the place of a `]`, or the end: a character boundary.
+    let (text, rest) = input.split_at(end);
+    Ok((rest, (text, percent)))
 }
 
-/// A name or value, and whether it holds a `%`.
-type Text<'a> = (&'a str, bool);
-
-/// The body of a pair, between its `[` and its `]`: the pair ends at the
-/// first `]` (a name cannot hold one, nor can a value), found with one
-/// `memchr2` that also notes the first `%`. The name is then the body up to
-/// its first `|`, found by a byte loop that stops there (names are short; a
-/// long one is still looked at once). `open` is the input at the `[`.
+/// A name: the pair's text up to its first `|` (or its end), found by a
+/// byte loop (names are short: a `memchr` call costs more).
 #[inline]
-fn body<'a>(input: &'a str, open: &'a str) -> Res<'a, (Text<'a>, Text<'a>)> {
-    let bytes = input.as_bytes();
-    let (close, first_percent) = match memchr::memchr2(b']', b'%', bytes) {
-        Some(i) if bytes.get(i) == Some(&b'%') => {
-            let after = i + 1;
-            let rest = bytes.get(after..).unwrap_or_default();
-            (memchr::memchr(b']', rest).map(|j| after + j), Some(i))
-        }
-        found => (found, None),
-    };
-    let Some(close) = close else {
-        // No `]`: an empty name is reported first, as a scan from the `[`
-        // would meet it first.
-        return if bytes.first() == Some(&b'|') {
-            fail(ParseErrorKind::EmptyName, input)
-        } else {
-            fail(ParseErrorKind::UnterminatedPair, open)
-        };
-    };
-    let inner = bytes.get(..close).unwrap_or_default();
-    let Some(bar) = find_bar(inner) else {
-        return fail(
-            ParseErrorKind::MissingSeparator,
-            input.get(close..).unwrap_or_default(),
-        );
-    };
-    if bar == 0 {
-        return fail(ParseErrorKind::EmptyName, input);
-    }
-    // `|` and `]` are ASCII: every cut is a character boundary.
-    let name = input.get(..bar).unwrap_or_default();
-    let value = input.get(bar + 1..close).unwrap_or_default();
-    let rest = input.get(close + 1..).unwrap_or_default();
-    let (name_percent, value_percent) = match first_percent {
+fn till_bar(input: &str) -> Res<'_, &str> {
+    let end = input.bytes().position(|b| b == b'|').unwrap_or(input.len());
+    // `end` is the place of a `|`, or the end: a character boundary.
+    let (name, rest) = input.split_at(end);
+    Ok((rest, name))
+}
+
+/// `pair = "[" name "|" value "]"`, everything after the `[` under `cut`.
+/// A fault in the pair records where the pair began.
+#[inline]
+fn pair(input: &str) -> Res<'_, Body<'_>> {
+    preceded(ascii(b'['), cut(inside))
+        .parse(input)
+        .map_err(|e| e.map(|e| GrammarError { open: input, ..e }))
+}
+
+/// `name "|" value "]"`, read from the outside in: the pair ends at its
+/// first `]` (neither a name nor a value holds one), and the name at the
+/// first `|` before that. Faults in the order a reader meets them: an empty
+/// name (at its `|`), then no `]` at all (at the pair's `[`), then no `|`
+/// before the `]` (at the `]`).
+#[inline]
+fn inside(input: &str) -> Res<'_, Body<'_>> {
+    let (_, ()) = expect(Fault::EmptyName, not(ascii(b'|'))).parse(input)?;
+    let (rest, (text, percent)) =
+        terminated(till_close, expect(Fault::UnterminatedPair, ascii(b']'))).parse(input)?;
+    // Parsed within `text`: a missing `|` is reported at the `]` after it,
+    // as the input from there (where lenient parsing resumes).
+    let (value, name) = terminated(till_bar, expect(Fault::MissingSeparator, ascii(b'|')))
+        .parse(text)
+        .map_err(|e| {
+            e.map(|e| GrammarError {
+                at: &input[text.len()..],
+                ..e
+            })
+        })?;
+    let (name_has_percent, value_has_percent) = match percent {
         None => (false, false),
-        Some(p) if p > bar => (false, true),
+        Some(p) if p > name.len() => (false, true),
         Some(_) => (true, memchr::memchr(b'%', value.as_bytes()).is_some()),
     };
-    Ok((rest, ((name, name_percent), (value, value_percent))))
+    let name = Text {
+        text: name,
+        has_percent: name_has_percent,
+    };
+    let value = Text {
+        text: value,
+        has_percent: value_has_percent,
+    };
+    Ok((rest, (name, value)))
 }
 
-/// One `[name|value]`, with whether the name and the value hold a `%`.
-/// Anything wrong after the `[` is a failure (nom's `cut`): the pair has
-/// begun, so no other branch could take it.
+/// One step of `data = ws *( pair ws )`: white space, then the end of the
+/// input (`None`) or a pair with the text it was read from.
 #[inline]
-fn pair(input: &str) -> Res<'_, (Text<'_>, Text<'_>)> {
-    let (rest, _) = char('[').parse(input)?;
-    body(rest, input)
+fn data_step(input: &str) -> Res<'_, Option<Body<'_>>> {
+    preceded(ws, alt((map(eof, |_| None), map(pair, Some)))).parse(input)
 }
 
-/// Where lenient parsing resumes after an error, as the input left there.
-fn resume<'a>(kind: &ParseErrorKind, at: &'a str) -> &'a str {
+/// Where lenient parsing resumes after an error at `at`, as the input left
+/// there.
+fn resume(kind: Fault, at: &str) -> &str {
     let bytes = at.as_bytes();
     let skip = match kind {
         // Up to the next `[` (the text at `at` is not one).
-        ParseErrorKind::TextBetweenPairs => memchr::memchr(b'[', bytes).unwrap_or(bytes.len()),
+        Fault::TextBetweenPairs => memchr::memchr(b'[', bytes).unwrap_or(bytes.len()),
         // `at` is the `]` that ended the name: resume after it.
-        ParseErrorKind::MissingSeparator => 1,
+        Fault::MissingSeparator => 1,
         // `at` is the `|`: skip the value and its `]`.
-        ParseErrorKind::EmptyName => memchr::memchr(b']', bytes).map_or(bytes.len(), |i| i + 1),
+        Fault::EmptyName => memchr::memchr(b']', bytes).map_or(bytes.len(), |i| i + 1),
         // Nothing more can be a pair.
-        _ => bytes.len(),
+        Fault::UnterminatedPair => bytes.len(),
     };
-    at.get(skip..).unwrap_or_default()
+    // `skip` is just past an ASCII byte of `at`, at the place of one, or the
+    // end: a character boundary within `at`.
+    &at[skip..]
 }
 
 /// Parses every pair, strictly or leniently.
 ///
-/// Strict: the first error is returned. Lenient (`diagnostics` given): each
+/// Strict: the first error is returned, at the place of the fault (an
+/// unterminated pair at its `[`). Lenient (`diagnostics` given): each
 /// error is recorded with the span of what is skipped, and parsing resumes
-/// after it; the result is then always `Ok`.
+/// after it; the result is then always `Ok`. Skipped stretches with no pair
+/// between them (white space aside) make one diagnostic, of the kind of
+/// its first fault: there are never more diagnostics than pairs plus one.
 pub(crate) fn parse_pairs<'a>(
     input: &'a str,
     mut on_pair: impl FnMut(RawPair<'a>),
     mut diagnostics: Option<&mut Vec<Diagnostic>>,
 ) -> Result<(), ParseError> {
-    let total = input.len();
     let mut rest = input;
+    // Whether the last thing read was skipped text (so the next skipped
+    // stretch joins its diagnostic).
+    let mut skipping = false;
     loop {
-        // `ws` cannot fail: it takes zero or more characters.
-        if let Ok((r, _)) = ws(rest) {
-            rest = r;
-        }
-        if rest.is_empty() {
-            return Ok(());
-        }
-        let start = total - rest.len();
-        match pair(rest) {
-            Ok((r, ((name, name_has_percent), (value, value_has_percent)))) => {
+        let e = match data_step(rest) {
+            Ok((_, None)) => return Ok(()),
+            Ok((r, Some((name, value)))) => {
+                // The name starts just after the pair's `[`.
+                let start = input.offset(name.text) - 1;
                 on_pair(RawPair {
-                    name,
-                    value,
+                    name: name.text,
+                    value: value.text,
                     start,
-                    end: total - r.len(),
-                    name_has_percent,
-                    value_has_percent,
+                    end: input.offset(r),
+                    name_has_percent: name.has_percent,
+                    value_has_percent: value.has_percent,
                 });
                 rest = r;
+                skipping = false;
+                continue;
             }
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-                let offset = total - e.left.min(total);
-                let diags = match diagnostics.as_deref_mut() {
-                    Some(d) => d,
-                    None => return Err(ParseError::new(e.kind, offset)),
-                };
-                // Where the skipped text starts: the pair's `[`, or the stray
-                // text itself.
-                let at = input.get(offset..).unwrap_or_default();
-                let next = resume(&e.kind, at);
-                let end = total - next.len();
-                diags.push(Diagnostic::new(e.kind, start..end));
-                rest = next;
-            }
-            // Complete parsers never ask for more input.
-            Err(nom::Err::Incomplete(_)) => return Ok(()),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => e,
+            // Complete parsers never ask for more input; were one to, the
+            // input would have ended inside a pair.
+            Err(nom::Err::Incomplete(_)) => GrammarError {
+                kind: Fault::UnterminatedPair,
+                at: &rest[rest.len()..],
+                open: rest,
+            },
+        };
+        let start = input.offset(e.open);
+        let Some(diags) = diagnostics.as_deref_mut() else {
+            let offset = match e.kind {
+                Fault::UnterminatedPair => start,
+                _ => input.offset(e.at),
+            };
+            return Err(ParseError::new(e.kind.into(), offset));
+        };
+        let next = resume(e.kind, e.at);
+        let end = input.offset(next);
+        match diags.last_mut() {
+            Some(last) if skipping => last.extend_to(end),
+            _ => diags.push(Diagnostic::new(e.kind.into(), start..end)),
         }
+        skipping = true;
+        rest = next;
     }
 }
 
@@ -267,21 +350,19 @@ pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
         return Cow::Borrowed(raw);
     };
     let mut out = String::with_capacity(raw.len());
-    out.push_str(raw.get(..first).unwrap_or_default());
-    let mut i = first;
-    while i < bytes.len() {
-        if let Some(c) = escape_at(bytes, i).filter(|_| bytes.get(i) == Some(&b'%')) {
+    // Bytes of `raw` already written to `out`. An escape's two characters
+    // are never `%`, so no `%` found here lies inside an escape decoded
+    // before it; `done` and `i` are the end of an escape or the place of a
+    // `%`: ASCII, so character boundaries.
+    let mut done = 0;
+    for i in memchr::memchr_iter(b'%', &bytes[first..]).map(|j| first + j) {
+        if let Some(c) = escape_at(bytes, i) {
+            out.push_str(&raw[done..i]);
             out.push(c);
-            i += 3;
-            continue;
+            done = i + 3;
         }
-        // Copy up to the next `%` after this byte (`%` is ASCII, so every cut
-        // falls on a character boundary).
-        let next = memchr::memchr(b'%', bytes.get(i + 1..).unwrap_or_default())
-            .map_or(bytes.len(), |j| i + 1 + j);
-        out.push_str(raw.get(i..next).unwrap_or_default());
-        i = next;
     }
+    out.push_str(&raw[done..]);
     Cow::Owned(out)
 }
 
@@ -305,21 +386,23 @@ pub(crate) fn write_escaped(out: &mut impl fmt::Write, text: &str, part: Part) -
     };
     let mut done = 0;
     let mut at = 0;
-    while let Some(j) = find(bytes.get(at..).unwrap_or_default()) {
+    // `at` is just past a byte found, so at most the length; every cut is at
+    // an ASCII byte found, so on a character boundary.
+    while let Some(j) = find(&bytes[at..]) {
         let i = at + j;
         at = i + 1;
-        let escape = match bytes.get(i) {
-            Some(b'|') => "%7C",
-            Some(b']') => "%5D",
+        let escape = match bytes[i] {
+            b'|' => "%7C",
+            b']' => "%5D",
             // A `%` needs escaping only where it would start an escape.
-            Some(b'%') if escape_at(bytes, i).is_some() => "%25",
+            b'%' if escape_at(bytes, i).is_some() => "%25",
             _ => continue,
         };
-        out.write_str(text.get(done..i).unwrap_or_default())?;
+        out.write_str(&text[done..i])?;
         out.write_str(escape)?;
         done = i + 1;
     }
-    out.write_str(text.get(done..).unwrap_or_default())
+    out.write_str(&text[done..])
 }
 
 #[cfg(test)]
@@ -347,27 +430,6 @@ mod tests {
         assert_eq!(strict("").unwrap(), vec![]);
         assert_eq!(strict(" \n ").unwrap(), vec![]);
         assert_eq!(strict("[a|]").unwrap(), vec![("a", "")]);
-    }
-
-    #[test]
-    fn find_bar_matches_position() {
-        for len in 0..40 {
-            for at in 0..=len {
-                // Before `at`: bytes one bit away from `|`, and high bytes.
-                let mut hay: Vec<u8> = (0..len)
-                    .map(|i| [b'}', b'\xfc', b'l', b'\x7e'][i % 4])
-                    .collect();
-                if let Some(b) = hay.get_mut(at) {
-                    *b = b'|';
-                }
-                // After it: more of the same, and more `|`.
-                for (i, b) in hay.iter_mut().enumerate().filter(|(i, _)| *i > at) {
-                    *b = [b'}', b'\xfc', b'|', b'l'][i % 4];
-                }
-                let want = hay.iter().position(|&b| b == b'|');
-                assert_eq!(find_bar(&hay), want, "{hay:?}");
-            }
-        }
     }
 
     #[test]

@@ -138,7 +138,7 @@
 //! a callback URL needs no matching versions in your `Cargo.toml`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod callback;
 mod callback_url;
@@ -176,7 +176,9 @@ pub use crm::{
     fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
     LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
 };
-pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
+pub use error::{
+    Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
+};
 pub use link::{LinkMap, LinkParam};
 pub use lint::{Lint, LintKind};
 pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};

@@ -332,10 +332,10 @@ impl UserData<'_> {
 }
 
 fn lint_userdata(lints: &mut Lints, data: &UserData<'_>) {
-    for pair in &data.pairs {
+    for pair in data.pairs() {
         let place = Place::of(pair);
         tokens(lints, pair, &place);
-        merge_field(lints, "pair", &pair.name, &pair.value, Some(&place));
+        merge_field(lints, "pair", pair.name(), pair.value(), Some(&place));
     }
     duplicates(lints, data);
     system(lints, data);
@@ -364,7 +364,7 @@ fn may_be_decoded(text: &str) -> bool {
 
 impl Place {
     fn of(pair: &Pair<'_>) -> Place {
-        let Some(range) = pair.span.range() else {
+        let Some(range) = pair.range() else {
             return Place {
                 pair: None,
                 plain: false,
@@ -372,10 +372,10 @@ impl Place {
                 value_start: None,
             };
         };
-        let plain = pair.name.len() + pair.value.len() + 3 == range.len();
+        let plain = pair.name().len() + pair.value().len() + 3 == range.len();
         let name_start = range.start + 1;
         let value_start =
-            (plain || !may_be_decoded(&pair.name)).then(|| name_start + pair.name.len() + 1);
+            (plain || !may_be_decoded(pair.name())).then(|| name_start + pair.name().len() + 1);
         Place {
             pair: Some(range),
             plain,
@@ -480,7 +480,7 @@ fn secret_until(name: &str, value: &str) -> usize {
 /// Unterminated and unknown tokens in one value, at most
 /// [`Lint::MAX_PER_VALUE`] of each kind and a summary.
 fn tokens(lints: &mut Lints, pair: &Pair<'_>, place: &Place) {
-    let (name, value) = (&*pair.name, &*pair.value);
+    let (name, value) = (pair.name(), pair.value());
     if memchr::memchr(b'$', value.as_bytes()).is_none() {
         return;
     }
@@ -630,31 +630,35 @@ impl Hash for Key<'_> {
 fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
     let hasher = RandomState::new();
     // hash -> (index of the first pair with the name, count)
-    let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs.len());
-    let same = |a: usize, b: &str| data.pairs.get(a).is_some_and(|p| Key(&p.name) == Key(b));
-    for (i, pair) in data.pairs.iter().enumerate() {
+    let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs().len());
+    let same = |a: usize, b: &str| {
+        data.pairs()
+            .get(a)
+            .is_some_and(|p| Key(&p.name()) == Key(b))
+    };
+    for (i, pair) in data.pairs().iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         let entry = seen
-            .entry(hasher.hash_one(Key(&pair.name)))
+            .entry(hasher.hash_one(Key(pair.name())))
             .or_insert((i, 0));
-        if entry.0 == i || same(entry.0 as usize, &pair.name) {
+        if entry.0 == i || same(entry.0 as usize, pair.name()) {
             entry.1 = entry.1.saturating_add(1);
         }
     }
-    for (i, pair) in data.pairs.iter().enumerate() {
-        let Some(entry) = seen.get_mut(&hasher.hash_one(Key(&pair.name))) else {
+    for (i, pair) in data.pairs().iter().enumerate() {
+        let Some(entry) = seen.get_mut(&hasher.hash_one(Key(pair.name()))) else {
             continue;
         };
         let (first, count) = *entry;
-        if count < 2 || first as usize >= i || !same(first as usize, &pair.name) {
+        if count < 2 || first as usize >= i || !same(first as usize, pair.name()) {
             continue;
         }
         // Reported: the next pairs with this name are skipped.
         entry.1 = 0;
-        lints.push(LintKind::DuplicateName, pair.span.range(), || {
+        lints.push(LintKind::DuplicateName, pair.range(), || {
             format!(
                 "`{}` is given {count} times; only the last one counts, so remove the others",
-                Shown(&pair.name)
+                Shown(pair.name())
             )
         });
     }
@@ -701,8 +705,8 @@ fn nearest_known(name: &str) -> Option<&'static str> {
 fn system(lints: &mut Lints, data: &UserData<'_>) {
     let mut last: [Option<&Pair<'_>>; SYSTEM_NAMES.len()] = [None; SYSTEM_NAMES.len()];
     let mut has_launchext = None;
-    for pair in &data.pairs {
-        let name = &*pair.name;
+    for pair in data.pairs() {
+        let name = pair.name();
         if !is_system_name(name) {
             continue;
         }
@@ -727,7 +731,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
         {
             *slot = Some(pair);
         }
-        let value = &*pair.value;
+        let value = pair.value();
         if key == "ctl_launchopt"
             && !value.eq_ignore_ascii_case("true")
             && !value.eq_ignore_ascii_case("false")
@@ -749,7 +753,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
             .position(|k| *k == key)
             .and_then(|i| last.get(i).copied().flatten())
     };
-    let span = |pair: &Pair<'_>| pair.span.range();
+    let span = |pair: &Pair<'_>| pair.range();
     let action = get("ctl_action");
     let integration = get("ctl_intType");
     if let (Some(action), None) = (action, integration) {
@@ -757,7 +761,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
             "`ctl_action` without `ctl_intType` is ignored; add `[ctl_intType|sfdc]`".to_owned()
         });
     }
-    let launch = get("ctl_launchopt").is_some_and(|p| p.value.eq_ignore_ascii_case("true"));
+    let launch = get("ctl_launchopt").is_some_and(|p| p.value().eq_ignore_ascii_case("true"));
     if let (Some(ext), false) = (has_launchext, launch) {
         lints.push(LintKind::LaunchExtWithoutLaunch, span(ext), || {
             "`ctl_launchext` has no effect unless `ctl_launchopt` is true; add `[ctl_launchopt|true]`"
@@ -774,8 +778,8 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
     if let Some(callback) = get("ctl_callbackUrl") {
         callback_url(lints, callback);
     }
-    let creates = action.is_some_and(|p| p.value.eq_ignore_ascii_case("create"))
-        && integration.is_some_and(|p| p.value.eq_ignore_ascii_case("sfdc"));
+    let creates = action.is_some_and(|p| p.value().eq_ignore_ascii_case("create"))
+        && integration.is_some_and(|p| p.value().eq_ignore_ascii_case("sfdc"));
     if creates && crate::sfdc::object_type(data).is_none() {
         lints.push(
             LintKind::CreateWithoutObjectType,
@@ -791,7 +795,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
 /// The `ctl_callbackUrl` that counts: plain http, and tokens where call data
 /// may not go.
 fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
-    let url = &*pair.value;
+    let url = pair.value();
     let place = Place::of(pair);
     let scheme: String = url
         .trim_start_matches(|c: char| c <= ' ')
@@ -809,7 +813,7 @@ fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
     }
     if let Some(m) = misplaced_token(url) {
         let span = place.in_value(url, m.range.clone());
-        let hidden = m.range.start < secret_until(&pair.name, url);
+        let hidden = m.range.start < secret_until(pair.name(), url);
         lints.push(LintKind::CallbackUrlToken, span, || {
             let token = if hidden {
                 "a token (not shown)".to_owned()

@@ -467,7 +467,8 @@ impl fmt::Display for RequestDiagnostic {
 fn base_path(path: &str) -> String {
     let lower = path.to_ascii_lowercase();
     let mut keep = match lower.find("/agui") {
-        Some(i) => path.get(..i).unwrap_or_default(),
+        // Lowercasing ASCII keeps every byte's place, and `/` is ASCII.
+        Some(i) => &path[..i],
         None => path,
     };
     if let Some((dir, file)) = keep.rsplit_once('/') {
@@ -729,7 +730,7 @@ impl ClickToDialRequest {
 
     fn read_url(url: &str, mode: Mode) -> Result<Found, RequestError> {
         let parsed = url::Url::parse(url.trim())
-            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e.to_string())))?;
+            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
         if parsed.scheme() != "https" {
             let err = RequestError::from(RequestErrorKind::NotHttps(parsed.scheme().to_owned()));
             // The scheme, where it stands (after any leading white space).
@@ -930,7 +931,7 @@ impl ClickToDialRequest {
         self.validate()?;
         check_extra(&self.extra)?;
         let mut url = url::Url::parse(base.trim())
-            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e.to_string())))?;
+            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
         if url.scheme() != "https" {
             return Err(RequestErrorKind::NotHttps(url.scheme().to_owned()).into());
         }

@@ -18,6 +18,8 @@
 //! - Any other `ctl_` name goes to [`SystemData::unknown`], in order: it is
 //!   never user data.
 
+use std::ops::Range;
+
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
 use crate::userdata::{is_system_name, UserData};
 
@@ -126,25 +128,66 @@ pub struct SystemData {
     pub unknown: Vec<(String, String)>,
 }
 
-// The known system names, as the vendor spells them (matched in any case).
-const ACTION: &str = "ctl_action";
-const INT_TYPE: &str = "ctl_intType";
-const LAUNCH_OPT: &str = "ctl_launchopt";
-const LAUNCH_EXT: &str = "ctl_launchext";
-const PARENT_ID: &str = "ctl_parentid";
-pub(crate) const NEW_RECORD_ID: &str = "ctl_newRecordId";
-const CALLBACK_URL: &str = "ctl_callbackUrl";
-const RECORD_NAME: &str = "ctl_recordname";
+/// A known system name. Every `ctl_` name the crate reads is one of these;
+/// a match on it is exhaustive, so a ninth name must be given a reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SystemName {
+    Action,
+    IntType,
+    LaunchOpt,
+    LaunchExt,
+    ParentId,
+    NewRecordId,
+    CallbackUrl,
+    RecordName,
+}
+
+impl SystemName {
+    /// Every known name, in the vendor's order.
+    const ALL: [SystemName; 8] = [
+        SystemName::Action,
+        SystemName::IntType,
+        SystemName::LaunchOpt,
+        SystemName::LaunchExt,
+        SystemName::ParentId,
+        SystemName::NewRecordId,
+        SystemName::CallbackUrl,
+        SystemName::RecordName,
+    ];
+
+    /// The vendor's spelling.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            SystemName::Action => "ctl_action",
+            SystemName::IntType => "ctl_intType",
+            SystemName::LaunchOpt => "ctl_launchopt",
+            SystemName::LaunchExt => "ctl_launchext",
+            SystemName::ParentId => "ctl_parentid",
+            SystemName::NewRecordId => "ctl_newRecordId",
+            SystemName::CallbackUrl => "ctl_callbackUrl",
+            SystemName::RecordName => "ctl_recordname",
+        }
+    }
+
+    /// The known name `name` is, in any letter case.
+    pub(crate) fn of(name: &str) -> Option<SystemName> {
+        SystemName::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
+pub(crate) const NEW_RECORD_ID: &str = SystemName::NewRecordId.as_str();
 /// Every known system name, in the vendor's order and spelling.
 pub(crate) const SYSTEM_NAMES: [&str; 8] = [
-    ACTION,
-    INT_TYPE,
-    LAUNCH_OPT,
-    LAUNCH_EXT,
-    PARENT_ID,
-    NEW_RECORD_ID,
-    CALLBACK_URL,
-    RECORD_NAME,
+    SystemName::Action.as_str(),
+    SystemName::IntType.as_str(),
+    SystemName::LaunchOpt.as_str(),
+    SystemName::LaunchExt.as_str(),
+    SystemName::ParentId.as_str(),
+    SystemName::NewRecordId.as_str(),
+    SystemName::CallbackUrl.as_str(),
+    SystemName::RecordName.as_str(),
 ];
 
 /// The vendor's spelling of a known system name, matched in any case:
@@ -157,10 +200,26 @@ pub(crate) const SYSTEM_NAMES: [&str; 8] = [
 /// assert_eq!(clicktodial::known_system_name("ctl_colour"), None);
 /// ```
 pub fn known_system_name(name: &str) -> Option<&'static str> {
-    SYSTEM_NAMES
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(name))
-        .copied()
+    SystemName::of(name).map(SystemName::as_str)
+}
+
+impl UserData<'_> {
+    /// The typed system data, read leniently (a bad `ctl_launchopt` reads as
+    /// `false`). Use [`SystemData::from_userdata`] for the strict reading.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{Action, UserData};
+    /// let data = UserData::parse("[ctl_action|create][ctl_launchopt|maybe]")?;
+    /// let system = data.system();
+    /// assert_eq!(system.action, Some(Action::Create));
+    /// assert!(!system.launch);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn system(&self) -> SystemData {
+        SystemData::read(self).0
+    }
 }
 
 impl SystemData {
@@ -185,16 +244,17 @@ impl SystemData {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn from_userdata(data: &UserData<'_>) -> Result<SystemData, ParseError> {
-        let (system, diagnostics) = Self::from_userdata_lenient(data);
-        match diagnostics.into_iter().next() {
-            Some(d) => Err(ParseError::new(d.kind().clone(), d.span().start)),
+        let (system, faults) = Self::read(data);
+        match faults.into_iter().next() {
+            Some((kind, Some(span))) => Err(ParseError::new(kind, span.start)),
+            Some((kind, None)) => Err(ParseError::unplaced(kind)),
             None => Ok(system),
         }
     }
 
     /// Reads the system data leniently: a bad `ctl_launchopt` reads as
-    /// `false`, with a diagnostic spanning each bad pair (an empty span when the
-    /// pair was not parsed from text).
+    /// `false`, with a diagnostic spanning each bad pair (an empty span, 0..0,
+    /// when the pair was added with `push`).
     ///
     /// # Example
     ///
@@ -207,26 +267,36 @@ impl SystemData {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn from_userdata_lenient(data: &UserData<'_>) -> (SystemData, Vec<Diagnostic>) {
+        let (system, faults) = Self::read(data);
+        let diagnostics = faults
+            .into_iter()
+            .map(|(kind, span)| Diagnostic::new(kind, span.unwrap_or(0..0)))
+            .collect();
+        (system, diagnostics)
+    }
+
+    /// Reads the system data, with each fault and the span of its pair (if
+    /// the pair was parsed from text).
+    fn read(data: &UserData<'_>) -> (SystemData, Vec<Fault>) {
         let mut system = SystemData::default();
-        let mut diagnostics = Vec::new();
-        for pair in &data.pairs {
-            let (name, value) = (&*pair.name, &*pair.value);
+        let mut faults = Vec::new();
+        for (name, value, span) in data.spanned() {
             if !is_system_name(name) {
                 continue;
             }
-            let Some(key) = known_system_name(name) else {
+            let Some(key) = SystemName::of(name) else {
                 system.unknown.push((name.to_owned(), value.to_owned()));
                 continue;
             };
             match key {
-                ACTION => {
+                SystemName::Action => {
                     system.action = Some(if value.eq_ignore_ascii_case("create") {
                         Action::Create
                     } else {
                         Action::Other(value.to_owned())
                     })
                 }
-                INT_TYPE => {
+                SystemName::IntType => {
                     system.integration = Some(if value.eq_ignore_ascii_case("sfdc") {
                         Integration::Sfdc
                     } else {
@@ -234,31 +304,32 @@ impl SystemData {
                     })
                 }
                 // The later pair wins the value; every one is checked.
-                LAUNCH_OPT => {
+                SystemName::LaunchOpt => {
                     system.launch = value.eq_ignore_ascii_case("true");
                     if !system.launch && !value.eq_ignore_ascii_case("false") {
-                        diagnostics.push(Diagnostic::new(
-                            ParseErrorKind::InvalidSystemValue {
-                                name: name.to_owned(),
-                                expected: "`true` or `false`",
-                            },
-                            pair.span.range().unwrap_or(0..0),
-                        ));
+                        let kind = ParseErrorKind::InvalidSystemValue {
+                            name: name.to_owned(),
+                            expected: "`true` or `false`",
+                        };
+                        faults.push((kind, span));
                     }
                 }
-                LAUNCH_EXT => {
+                SystemName::LaunchExt => {
                     system.launch_mode = if value.eq_ignore_ascii_case("edit") {
                         LaunchMode::Edit
                     } else {
                         LaunchMode::ReadOnly
                     }
                 }
-                PARENT_ID => system.parent_id = Some(value.to_owned()),
-                NEW_RECORD_ID => system.new_record_id = Some(value.to_owned()),
-                CALLBACK_URL => system.callback_url = Some(value.to_owned()),
-                _ => system.record_name = Some(value.to_owned()),
+                SystemName::ParentId => system.parent_id = Some(value.to_owned()),
+                SystemName::NewRecordId => system.new_record_id = Some(value.to_owned()),
+                SystemName::CallbackUrl => system.callback_url = Some(value.to_owned()),
+                SystemName::RecordName => system.record_name = Some(value.to_owned()),
             }
         }
-        (system, diagnostics)
+        (system, faults)
     }
 }
+
+/// A system value the reading refused, and the span of its pair.
+type Fault = (ParseErrorKind, Option<Range<usize>>);

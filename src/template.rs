@@ -31,7 +31,7 @@ use std::fmt;
 
 use crate::context::{CallContext, TokenValues};
 use crate::token::Token;
-use crate::userdata::{Pair, UserData};
+use crate::userdata::UserData;
 
 /// Finds every token in `input`, in order, calling
 /// `on_token(literal_start, open, token)`: the literal text before the token
@@ -49,22 +49,16 @@ pub(crate) fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -
     let bytes = input.as_bytes();
     let mut literal_start = 0;
     let mut from = 0;
-    while let Some(found) = bytes
-        .get(from..)
-        .and_then(|rest| memchr::memchr(b'$', rest))
-    {
+    // Indexes below are proven: `from` and `open + 1` are at most one past
+    // a `$` found in `bytes`, and `window_end` is at least `open + 1`.
+    while let Some(found) = memchr::memchr(b'$', &bytes[from..]) {
         let mut open = from + found;
         loop {
             // In a run of `$` signs only the last can open a token (a name
             // is never empty): skip the run in one pass.
-            open += bytes
-                .get(open + 1..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|&&b| b == b'$')
-                .count();
+            open += bytes[open + 1..].iter().take_while(|&&b| b == b'$').count();
             let window_end = (open + 2 + Token::MAX_NAME_LEN).min(bytes.len());
-            let window = bytes.get(open + 1..window_end).unwrap_or_default();
+            let window = &bytes[open + 1..window_end];
             let Some(len) = window.iter().position(|&b| b == b'$') else {
                 // No `$` close enough: nothing before `window_end` can close
                 // a token opened at or after `open`.
@@ -72,7 +66,7 @@ pub(crate) fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -
                 break;
             };
             let close = open + 1 + len;
-            if let Some(token) = window.get(..len).and_then(Token::from_name_bytes) {
+            if let Some(token) = Token::from_name_bytes(&window[..len]) {
                 on_token(literal_start, open, token);
                 literal_start = close + 1;
                 from = close + 1;
@@ -115,7 +109,8 @@ pub fn expand<'s>(input: &'s str, ctx: &CallContext) -> Cow<'s, str> {
     let mut out: Option<String> = None;
     let tail = scan(input, |literal_start, open, token| {
         let out = out.get_or_insert_with(|| String::with_capacity(input.len() + 32));
-        out.push_str(input.get(literal_start..open).unwrap_or(""));
+        // Both ends are at a `$` or just past one: character boundaries.
+        out.push_str(&input[literal_start..open]);
         out.push_str(
             values
                 .get_or_insert_with(|| TokenValues::new(ctx))
@@ -132,7 +127,8 @@ fn finish(input: &str, out: Option<String>, tail: usize) -> Cow<'_, str> {
     match out {
         None => Cow::Borrowed(input),
         Some(mut out) => {
-            out.push_str(input.get(tail..).unwrap_or(""));
+            // Just past a token's closing `$`, or 0.
+            out.push_str(&input[tail..]);
             Cow::Owned(out)
         }
     }
@@ -264,7 +260,8 @@ pub(crate) fn expand_values<'s>(input: &'s str, values: &mut TokenValues<'_>) ->
     let mut out: Option<String> = None;
     let tail = scan(input, |literal_start, open, token| {
         let out = out.get_or_insert_with(|| String::with_capacity(input.len() + 32));
-        out.push_str(input.get(literal_start..open).unwrap_or(""));
+        // Both ends are at a `$` or just past one: character boundaries.
+        out.push_str(&input[literal_start..open]);
         out.push_str(values.get(token));
     });
     finish(input, out, tail)
@@ -451,7 +448,8 @@ impl Template {
         for segment in &self.segments {
             match segment {
                 Segment::Literal { start, end } => {
-                    out.push_str(self.source.get(*start..*end).unwrap_or(""));
+                    // Set by `compile` from the scan of `source` itself.
+                    out.push_str(&self.source[*start..*end]);
                 }
                 Segment::Token(token) => out.push_str(values.peek(*token)),
             }
@@ -521,8 +519,8 @@ impl UserData<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn try_expand(&self, ctx: &CallContext) -> Result<UserData<'static>, ExpandError> {
-        for pair in &self.pairs {
-            check_now(&pair.value, ctx, Some(&pair.name))?;
+        for pair in self.pairs() {
+            check_now(pair.value(), ctx, Some(pair.name()))?;
         }
         Ok(self.expand(ctx))
     }
@@ -542,17 +540,7 @@ impl UserData<'_> {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn expand_with(&self, values: &mut TokenValues<'_>) -> UserData<'static> {
-        UserData {
-            pairs: self
-                .pairs
-                .iter()
-                .map(|p| Pair {
-                    name: Cow::Owned(p.name.as_ref().to_owned()),
-                    value: Cow::Owned(expand_values(&p.value, values).into_owned()),
-                    span: p.span,
-                })
-                .collect(),
-        }
+        self.map_values(|value| expand_values(value, values).into_owned())
     }
 }
 
@@ -580,14 +568,16 @@ mod tests {
     }
 
     #[test]
-    fn compile_skips_empty_literals() {
+    fn adjacent_tokens_and_empty_text() {
+        let ctx = CallContext {
+            notes: "n".into(),
+            ..Default::default()
+        };
         let t = Template::compile("$notes$$notes$");
-        assert_eq!(
-            t.segments,
-            [Segment::Token(Token::Notes), Segment::Token(Token::Notes)]
-        );
-        assert_eq!(t.literal_len, 0);
-        assert!(Template::compile("").segments.is_empty());
+        assert_eq!(t.expand(&ctx), "nn");
+        assert_eq!(t.expand(&ctx), expand("$notes$$notes$", &ctx));
+        assert_eq!(Template::compile("").expand(&ctx), "");
+        assert_eq!(t.tokens().collect::<Vec<_>>(), [Token::Notes, Token::Notes]);
     }
 }
 

@@ -7,15 +7,32 @@ use std::ops::Range;
 
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
 use crate::grammar::{self, Part};
-use crate::system::SystemData;
 
 /// One pair. `span` is where it stood, `[` to `]`, when it was parsed from
-/// text.
+/// text. Other rooms read pairs through [`UserData::pairs`] and these
+/// accessors; only this file builds one (so no name is ever empty).
 #[derive(Debug, Clone)]
 pub(crate) struct Pair<'a> {
-    pub(crate) name: Cow<'a, str>,
-    pub(crate) value: Cow<'a, str>,
-    pub(crate) span: Span,
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    span: Span,
+}
+
+impl<'a> Pair<'a> {
+    /// The name (never empty).
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The value.
+    pub(crate) fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Where the pair stood, `[` to `]`, in the text it was parsed from.
+    pub(crate) fn range(&self) -> Option<Range<usize>> {
+        self.span.range()
+    }
 }
 
 /// Where a pair stood in its input, in 8 bytes (a parsed pair list is
@@ -104,7 +121,9 @@ pub fn is_system_name(name: &str) -> bool {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct UserData<'a> {
-    pub(crate) pairs: Vec<Pair<'a>>,
+    // Private: every pair comes in through `push`, `push_raw` or
+    // `map_values`, which keep the one invariant (no empty name).
+    pairs: Vec<Pair<'a>>,
 }
 
 impl<'a> UserData<'a> {
@@ -150,8 +169,17 @@ impl<'a> UserData<'a> {
     ///
     /// Recovery: stray text is skipped up to the next `[`; a pair with no `|`
     /// before its `]`, or with an empty name, is skipped through its `]`; an
-    /// unterminated pair takes the rest of the input. Where the strict parse
-    /// succeeds, this returns the same pairs and no diagnostic.
+    /// unterminated pair takes the rest of the input. Skipped stretches with
+    /// no pair between them (white space aside) are reported as one
+    /// diagnostic, of the kind of the first fault in it. Where the strict
+    /// parse succeeds, this returns the same pairs and no diagnostic.
+    ///
+    /// Memory: there is at most one diagnostic per kept pair, plus one, and a
+    /// pair takes at least 4 bytes of input (`[a|]`), so the diagnostics
+    /// never cost more than the pairs. Whatever the input, one lenient parse
+    /// allocates at most 64 bytes per input byte in total (the worst shape,
+    /// a pair and a stray byte repeated, measures 56; a fault every two
+    /// bytes, as `][][…`, measures under 1; `tests/lenient_memory.rs`).
     ///
     /// # Example
     ///
@@ -161,7 +189,7 @@ impl<'a> UserData<'a> {
     /// let (data, diags) = UserData::parse_lenient("[a|1] stray [bad][|x][b|2][c");
     /// assert_eq!(data.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
     /// let spans: Vec<_> = diags.iter().map(|d| d.span()).collect();
-    /// assert_eq!(spans, [6..12, 12..17, 17..21, 26..28]);
+    /// assert_eq!(spans, [6..21, 26..28]);
     /// ```
     pub fn parse_lenient(input: &'a str) -> (Self, Vec<Diagnostic>) {
         let mut data = UserData::with_capacity_for(input);
@@ -226,7 +254,7 @@ impl<'a> UserData<'a> {
     ) -> Result<(), ParseError> {
         let name = name.into();
         if name.is_empty() {
-            return Err(ParseError::new(ParseErrorKind::EmptyName, 0));
+            return Err(ParseError::unplaced(ParseErrorKind::EmptyName));
         }
         self.pairs.push(Pair {
             name,
@@ -279,23 +307,6 @@ impl<'a> UserData<'a> {
     /// ```
     pub fn user_fields(&self) -> impl Iterator<Item = (&str, &str)> {
         self.iter().filter(|(name, _)| !is_system_name(name))
-    }
-
-    /// The typed system data, read leniently (a bad `ctl_launchopt` reads as
-    /// `false`). Use [`SystemData::from_userdata`] for the strict reading.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use clicktodial::{Action, UserData};
-    /// let data = UserData::parse("[ctl_action|create][ctl_launchopt|maybe]")?;
-    /// let system = data.system();
-    /// assert_eq!(system.action, Some(Action::Create));
-    /// assert!(!system.launch);
-    /// # Ok::<(), clicktodial::ParseError>(())
-    /// ```
-    pub fn system(&self) -> SystemData {
-        SystemData::from_userdata_lenient(self).0
     }
 
     /// How many pairs there are.
@@ -355,6 +366,49 @@ impl<'a> UserData<'a> {
     /// ```
     pub fn cow_pairs(&self) -> impl Iterator<Item = (&Cow<'a, str>, &Cow<'a, str>)> {
         self.pairs.iter().map(|p| (&p.name, &p.value))
+    }
+
+    /// The pairs, read-only, in order.
+    pub(crate) fn pairs(&self) -> &[Pair<'a>] {
+        &self.pairs
+    }
+
+    /// Every pair with where it stood in the parsed text (`None` for a pair
+    /// added with `push`).
+    pub(crate) fn spanned(&self) -> impl Iterator<Item = (&str, &str, Option<Range<usize>>)> {
+        self.pairs
+            .iter()
+            .map(|p| (&*p.name, &*p.value, p.span.range()))
+    }
+
+    /// The value of the last pair whose name is `name` in any letter case.
+    pub(crate) fn get_ignore_case(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .map(|p| &*p.value)
+    }
+
+    /// Removes every pair whose name is `name` in any letter case.
+    pub(crate) fn remove_ignore_case(&mut self, name: &str) {
+        self.pairs.retain(|p| !p.name.eq_ignore_ascii_case(name));
+    }
+
+    /// The same pairs, each value replaced by `f(value)`; names and spans
+    /// are kept (so no name becomes empty).
+    pub(crate) fn map_values(&self, mut f: impl FnMut(&str) -> String) -> UserData<'static> {
+        UserData {
+            pairs: self
+                .pairs
+                .iter()
+                .map(|p| Pair {
+                    name: Cow::Owned(p.name.as_ref().to_owned()),
+                    value: Cow::Owned(f(&p.value)),
+                    span: p.span,
+                })
+                .collect(),
+        }
     }
 }
 

@@ -267,3 +267,26 @@ fn result_code_rules() {
     assert_eq!(done.new_record_id(), Some("real"));
     assert_eq!(done.ctl_userdata.len(), 4);
 }
+
+/// A plan is empty exactly when it asks for nothing: no create, no
+/// screenpop, no callback.
+#[test]
+fn plan_is_empty_only_when_it_asks_for_nothing() {
+    for text in [
+        "",
+        "[subject|hi]",
+        "[ctl_action|create]",
+        "[ctl_launchopt|false]",
+    ] {
+        let plan = ActionPlan::new(&UserData::parse(text).unwrap());
+        assert!(plan.is_empty(), "{text}: {plan:?}");
+    }
+    for text in [
+        "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]",
+        "[ctl_launchopt|true]",
+        "[ctl_callbackUrl|https://crm.example.com/cb]",
+    ] {
+        let plan = ActionPlan::new(&UserData::parse(text).unwrap());
+        assert!(!plan.is_empty(), "{text}: {plan:?}");
+    }
+}

@@ -29,8 +29,16 @@ fn json_pairs(v: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn kind_name(kind: &ParseErrorKind) -> String {
-    format!("{kind:?}")
+/// The name a case file uses for a kind (by name, not by `Debug` text, so a
+/// change of `Debug` output does not change what the cases mean).
+fn kind_name(kind: &ParseErrorKind) -> &'static str {
+    match kind {
+        ParseErrorKind::UnterminatedPair => "UnterminatedPair",
+        ParseErrorKind::MissingSeparator => "MissingSeparator",
+        ParseErrorKind::EmptyName => "EmptyName",
+        ParseErrorKind::TextBetweenPairs => "TextBetweenPairs",
+        other => panic!("not a grammar error: {other}"),
+    }
 }
 
 #[test]
@@ -40,6 +48,8 @@ fn table_of_cases() {
     assert!(cases.len() > 30);
     for case in &cases {
         let input = case["input"].as_str().expect("input");
+        let why = case["why"].as_str().expect("every case says why");
+        assert!(!why.is_empty(), "{input:?}: empty why");
         let strict = UserData::parse(input);
         let (lenient, diags) = UserData::parse_lenient(input);
         if let Some(pairs) = case.get("pairs") {
@@ -309,8 +319,11 @@ fn adversarial_inputs_recover_in_one_step() {
     // A million pairs: no recursion, no stack to run out of.
     let many = "[a|b]".repeat(n);
     assert_eq!(UserData::parse(&many).unwrap().len(), n);
+    // Skipped stretches with no pair between them are one diagnostic.
     let missing = "[a]".repeat(n);
-    assert_eq!(UserData::parse_lenient(&missing).1.len(), n);
+    let (_, diags) = UserData::parse_lenient(&missing);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].span(), 0..missing.len());
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -397,4 +410,95 @@ proptest! {
             }
         }
     }
+}
+
+/// Equality compares names and values, in order, and nothing else: two
+/// different sequences are never equal (so every `assert_eq!` on two
+/// `UserData`s in these tests means something).
+#[test]
+fn equality_compares_every_pair() {
+    let a = UserData::parse("[a|1][b|2]").unwrap();
+    assert_eq!(a, UserData::parse(" [a|1]\n[b|2] ").unwrap());
+    for other in [
+        "[a|1][b|3]",
+        "[a|1][c|2]",
+        "[b|2][a|1]",
+        "[a|1]",
+        "[a|1][b|2][b|2]",
+        "",
+    ] {
+        assert_ne!(a, UserData::parse(other).unwrap(), "{other}");
+    }
+    // Where a pair came from does not matter.
+    let mut pushed = UserData::new();
+    pushed.push("a", "1").unwrap();
+    pushed.push("b", "2").unwrap();
+    assert_eq!(a, pushed);
+}
+
+#[test]
+fn collecting_pairs_keeps_them_in_order_and_drops_empty_names() {
+    let data: UserData<'_> = [("a", "1"), ("", "dropped"), ("b", "2"), ("a", "3")]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        data.iter().collect::<Vec<_>>(),
+        [("a", "1"), ("b", "2"), ("a", "3")]
+    );
+    assert_eq!(data.len(), 3);
+    let none: UserData<'_> = std::iter::empty::<(&str, &str)>().collect();
+    assert!(none.is_empty());
+}
+
+#[test]
+fn is_empty_says_whether_there_is_a_pair() {
+    assert!(UserData::new().is_empty());
+    assert!(UserData::parse(" \n").unwrap().is_empty());
+    assert!(!UserData::parse("[a|]").unwrap().is_empty());
+    let mut data = UserData::new();
+    data.push("x", "").unwrap();
+    assert!(!data.is_empty());
+}
+
+/// A pair's span runs from its `[` to just past its `]`, wherever it stands
+/// (the system data's diagnostic shows it).
+#[test]
+fn a_pair_in_the_middle_has_its_own_span() {
+    let input = "[a|1] [ctl_launchopt|x]\n[b|2]";
+    let data = UserData::parse(input).unwrap();
+    let (_, diags) = SystemData::from_userdata_lenient(&data);
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].span(), 6..23);
+    assert_eq!(&input[diags[0].span()], "[ctl_launchopt|x]");
+    let err = SystemData::from_userdata(&data).unwrap_err();
+    assert_eq!(err.position(), Some(6));
+}
+
+/// Errors with no place in any text say so, and show no offset.
+#[test]
+fn errors_without_a_place_show_none() {
+    let mut data = UserData::new();
+    let err = data.push("", "x").unwrap_err();
+    assert_eq!(
+        (err.kind(), err.position()),
+        (&ParseErrorKind::EmptyName, None)
+    );
+    assert_eq!(err.to_string(), "empty name");
+
+    data.push("ctl_launchopt", "maybe").unwrap();
+    let err = SystemData::from_userdata(&data).unwrap_err();
+    assert_eq!(err.position(), None);
+    assert_eq!(err.offset(), 0);
+    assert!(!err.to_string().contains("byte"), "{err}");
+    // The lenient reading keeps its documented empty span.
+    assert_eq!(SystemData::from_userdata_lenient(&data).1[0].span(), 0..0);
+
+    let err = "ok".parse::<clicktodial::ResultCode>().unwrap_err();
+    assert_eq!(err.position(), None);
+    assert!(!err.to_string().contains("byte"), "{err}");
+
+    // Grammar errors always have one.
+    let err = UserData::parse("[a|1][b").unwrap_err();
+    assert_eq!(err.position(), Some(5));
+    assert_eq!(err.kind().domain(), clicktodial::ErrorDomain::Grammar);
 }

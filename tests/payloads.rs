@@ -170,7 +170,7 @@ fn callback_unknown_result_code() {
     }
 }
 
-/// Found by fuzzing (`fuzz/corpus/callback_form/crash-result-code-with-line-break`):
+/// Found by fuzzing (`tests/fuzz/corpus/callback_form/crash-result-code-with-line-break`):
 /// the unknown code was echoed raw, so its line break split the message.
 #[test]
 fn callback_unknown_result_code_message_is_one_line() {
@@ -294,9 +294,9 @@ proptest! {
 // ---- SfdcCreate -----------------------------------------------------------
 
 /// The vendor's Example 1 `ctl_userdata`, URL-decoded, with the CRM's merge
-/// field `{!Account.Id}` filled in (line breaks between pairs as printed).
-const EXAMPLE_1: &str = "[ctl_action|create][subject|outbound call log ($transaction_id$)][Transactionid__c|$interaction_guid$]
- [ObjectType|Task][WhatId|001A000001XyZ][status|completed][Description|My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$][ctl_parentid|001A000001XyZ][ctl_launchopt|true][ctl_launchext|edit][ctl_intType|sfdc][ActivityDate|$year$-$month$-$date$]";
+/// field `{!Account.Id}` filled in (line breaks between pairs as printed):
+/// the one copy in `tests/data/vendor/`.
+const EXAMPLE_1: &str = include_str!("data/vendor/example1_userdata.txt");
 
 #[test]
 fn sfdc_from_vendor_example_1() {
@@ -313,7 +313,7 @@ fn sfdc_from_vendor_example_1() {
         [
             ("subject", "outbound call log ($transaction_id$)"),
             ("Transactionid__c", "$interaction_guid$"),
-            ("WhatId", "001A000001XyZ"),
+            ("WhatId", "001A000001XyZab"),
             ("status", "completed"),
             (
                 "Description",
@@ -326,7 +326,7 @@ fn sfdc_from_vendor_example_1() {
     assert_eq!(create.path("v59.0"), "/services/data/v59.0/sobjects/Task/");
     assert_eq!(
         create.to_json(),
-        r#"{"subject":"outbound call log ($transaction_id$)","Transactionid__c":"$interaction_guid$","WhatId":"001A000001XyZ","status":"completed","Description":"My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$","ActivityDate":"$year$-$month$-$date$"}"#
+        r#"{"subject":"outbound call log ($transaction_id$)","Transactionid__c":"$interaction_guid$","WhatId":"001A000001XyZab","status":"completed","Description":"My Own Description\ncall answered at$equal$ $call_answered_time$\ncall hangup at: $call_hangup_time$\nTransaction Codes $equal$ $transaction_codes$","ActivityDate":"$year$-$month$-$date$"}"#
     );
 }
 
@@ -450,6 +450,8 @@ fn callback_url_accepted_by_default() {
         "http://100.128.0.1/",
         "http://[2606:4700:4700::1111]/",
         "http://[::ffff:8.8.8.8]/",
+        // IPv4-compatible (deprecated): read as the IPv4 address it holds.
+        "http://[::8.8.8.8]/",
         "http://[64:ff9b::808:808]/",
         "https://mylocalhost.com/",
         "https://localhost.example.com/",

@@ -130,7 +130,7 @@ fn table_of_bad_requests() {
     }
 }
 
-/// Found by fuzzing (`fuzz/corpus/request/crash-phone-with-line-break`): the
+/// Found by fuzzing (`tests/fuzz/corpus/request/crash-phone-with-line-break`): the
 /// offending text was echoed raw, so a line break in it split the message.
 #[test]
 fn error_messages_escape_line_breaks_in_the_offending_text() {

@@ -783,3 +783,22 @@ proptest! {
         prop_assert_eq!(&reparsed, &expanded);
     }
 }
+
+/// `TokenValues::expand` replaces tokens with the cached values and leaves
+/// the rest as written.
+#[test]
+fn token_values_expand_replaces_tokens() {
+    let ctx = CallContext {
+        caller_id: "5251990".into(),
+        transaction_id: "8312345".into(),
+        ..Default::default()
+    };
+    let mut values = TokenValues::new(&ctx);
+    assert_eq!(
+        values.expand("from $caller_id$ ($transaction_id$), $5 off"),
+        "from 5251990 (8312345), $5 off"
+    );
+    assert_eq!(values.expand("$caller_id$"), "5251990");
+    assert!(matches!(values.expand("plain"), Cow::Borrowed("plain")));
+    assert_eq!(values.expand(""), "");
+}

@@ -1,6 +1,8 @@
 //! The checks behind every fuzz target, shared with the stable replay test
 //! (`tests/fuzz_corpus.rs` includes this file), so a crash once found stays
-//! fixed. Each function takes the raw fuzz input and panics on a violated
+//! fixed. This file and the corpora (`tests/fuzz/corpus/<target>/`) live
+//! under `tests/` so the published crate's tests have them; the targets in
+//! `fuzz/` include this file by path. Each function takes the raw fuzz input and panics on a violated
 //! invariant.
 #![allow(dead_code)]
 

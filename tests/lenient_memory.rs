@@ -1,0 +1,98 @@
+//! `UserData::parse_lenient` allocates a bounded number of bytes per input
+//! byte, whatever the input: measured with a counting allocator on the
+//! shapes that make the most diagnostics or the most pairs per byte.
+//!
+//! The bound stated in `UserData::parse_lenient`'s docs: at most 64 bytes
+//! allocated in total per input byte.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clicktodial::UserData;
+
+/// Counts the bytes asked for (allocations and the new size of each
+/// reallocation): the total, not the peak, so a bound on it bounds both.
+struct Counting;
+
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on unchanged to the system allocator; the
+// counter is only read by the test.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATED.fetch_add(new_size, Ordering::Relaxed);
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Bytes allocated by one lenient parse of `input`, per input byte.
+fn per_byte(input: &str) -> (f64, usize, usize) {
+    let before = ALLOCATED.load(Ordering::Relaxed);
+    let (data, diags) = UserData::parse_lenient(input);
+    let after = ALLOCATED.load(Ordering::Relaxed);
+    let counts = (data.len(), diags.len());
+    drop((data, diags));
+    (
+        (after - before) as f64 / input.len() as f64,
+        counts.0,
+        counts.1,
+    )
+}
+
+// One test in this binary, so no other test allocates while it counts.
+#[test]
+fn lenient_parse_allocates_at_most_64_bytes_per_input_byte() {
+    let n = 1 << 18;
+    let shapes = [
+        // Hostile: a fault every two or three bytes.
+        ("][", "]["),
+        ("[]", "[]"),
+        ("x[]", "x[]"),
+        ("[|]", "[|]"),
+        ("[a]x", "[a]x"),
+        ("[]\n", "[]\\n"),
+        // Most pairs per byte, with and without a fault between them.
+        ("[a|]", "[a|]"),
+        ("[a|]x", "[a|]x"),
+        ("[a|][]", "[a|][]"),
+        ("[%|%5D]", "[%|%5D]"),
+    ];
+    let mut worst = 0.0f64;
+    for (unit, shown) in shapes {
+        let input = unit.repeat(n / unit.len());
+        let (bytes, pairs, diags) = per_byte(&input);
+        println!("{shown:>10}: {bytes:6.2} B/byte, {pairs} pairs, {diags} diagnostics");
+        assert!(
+            bytes <= 64.0,
+            "{shown}: {bytes:.1} bytes allocated per input byte"
+        );
+        // Never more diagnostics than pairs plus one.
+        assert!(
+            diags <= pairs + 1,
+            "{shown}: {diags} diagnostics, {pairs} pairs"
+        );
+        worst = worst.max(bytes);
+    }
+    // The hostile shapes of issue 10 once cost 28 bytes per input byte in
+    // diagnostics alone; now each is one diagnostic.
+    for unit in ["][", "[]", "x[]", "[|]"] {
+        let (_, _, diags) = per_byte(&unit.repeat(1000));
+        assert_eq!(diags, 1, "{unit}");
+    }
+    println!("worst: {worst:.2} B/byte");
+}
