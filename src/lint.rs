@@ -634,7 +634,7 @@ fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
     let same = |a: usize, b: &str| {
         data.pairs()
             .get(a)
-            .is_some_and(|p| Key(&p.name()) == Key(b))
+            .is_some_and(|p| Key(p.name()) == Key(b))
     };
     for (i, pair) in data.pairs().iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
