@@ -78,7 +78,33 @@ pub fn check(input: &str) -> Checked {
             Some(request)
         }
         Err(error) => {
-            let query = parsed.as_ref().and_then(url::Url::query).unwrap_or_default();
+            let query = parsed
+                .as_ref()
+                .and_then(url::Url::query)
+                .unwrap_or_default();
+            if matches!(error.kind(), RequestErrorKind::NotHttps(_)) {
+                // The scheme is checked first: read the rest as well.
+                findings.push(from_request_error(&error, &map));
+                let mut rest = check(&format!(
+                    "https{}",
+                    &link[map.scheme_span().map_or(0, |s| s.end)..]
+                ));
+                let shift = |span: std::ops::Range<usize>| {
+                    let by = "https".len();
+                    let scheme = map.scheme_span().map_or(0, |s| s.end);
+                    (span.start + scheme).saturating_sub(by)..(span.end + scheme).saturating_sub(by)
+                };
+                for f in &mut rest.findings {
+                    f.span = f.span.clone().map(shift);
+                }
+                findings.extend(rest.findings);
+                return Checked {
+                    link,
+                    findings,
+                    request: None,
+                    is_link,
+                };
+            }
             let in_userdata = error.parameter() == Some(CTL_USERDATA);
             if !in_userdata {
                 findings.push(from_request_error(&error, &map));
@@ -198,7 +224,9 @@ mod tests {
 
     #[test]
     fn a_bad_phone_is_underlined_and_userdata_is_still_read() {
-        let c = check("https://h.example.com/AGUI/make_call.php?phone={!Account.Phone}&ctl_userdata=[a|b");
+        let c = check(
+            "https://h.example.com/AGUI/make_call.php?phone={!Account.Phone}&ctl_userdata=[a|b",
+        );
         assert!(c.request.is_none());
         let kinds: Vec<_> = c.findings.iter().map(|f| f.kind.as_str()).collect();
         assert_eq!(kinds, ["invalid-phone", "unterminated-pair"]);

@@ -79,7 +79,10 @@ pub fn outcome_from_sfdc(status: u16, body: &[u8]) -> CreateOutcome {
     if errors.is_empty() {
         CreateOutcome::Failed(format!("Salesforce answered {status}"))
     } else {
-        CreateOutcome::Failed(format!("Salesforce answered {status}: {}", errors.join("; ")))
+        CreateOutcome::Failed(format!(
+            "Salesforce answered {status}: {}",
+            errors.join("; ")
+        ))
     }
 }
 
@@ -106,7 +109,10 @@ mod tests {
             CreateOutcome::Created("00T1".into())
         );
         assert_eq!(
-            outcome_from_sfdc(400, br#"[{"message":"bad field","errorCode":"INVALID_FIELD"}]"#),
+            outcome_from_sfdc(
+                400,
+                br#"[{"message":"bad field","errorCode":"INVALID_FIELD"}]"#
+            ),
             CreateOutcome::Failed("Salesforce answered 400: INVALID_FIELD: bad field".into())
         );
         assert_eq!(
@@ -124,10 +130,7 @@ mod tests {
         let base = Url::parse("https://example.my.salesforce.com").unwrap();
         let req = sfdc_to_http(&create, &base, "v59.0", "tok").unwrap();
         assert!(req.headers()[header::AUTHORIZATION].is_sensitive());
-        assert_eq!(
-            req.uri().path(),
-            "/services/data/v59.0/sobjects/Task/"
-        );
+        assert_eq!(req.uri().path(), "/services/data/v59.0/sobjects/Task/");
         assert!(sfdc_to_http(&create, &base, "v59.0", "a\nb").is_err());
     }
 

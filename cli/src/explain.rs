@@ -98,7 +98,11 @@ pub fn explain_text(c: &Checked, req: &ClickToDialRequest, styled: bool) -> Stri
         if rows.is_empty() {
             let _ = writeln!(out, "  (none)");
         }
-        let width = rows.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
+        let width = rows
+            .iter()
+            .map(|(n, _)| n.chars().count())
+            .max()
+            .unwrap_or(0);
         for (n, v) in rows {
             let v = v.replace('\n', "\\n");
             let _ = writeln!(out, "  {n:<width$}  {v}");
@@ -120,7 +124,11 @@ pub fn explain_text(c: &Checked, req: &ClickToDialRequest, styled: bool) -> Stri
         owned(Box::new(data.iter().filter(|(n, _)| !is_system_name(n)))),
     );
     if let Some(ext) = &req.ext_transaction_data {
-        section(&mut out, "extTransactionData", owned(Box::new(ext.data().iter())));
+        section(
+            &mut out,
+            "extTransactionData",
+            owned(Box::new(ext.data().iter())),
+        );
     }
     let mut rows = Vec::new();
     rows.push((
@@ -149,7 +157,9 @@ pub fn explain_text(c: &Checked, req: &ClickToDialRequest, styled: bool) -> Stri
     ));
     rows.push((
         "callback".to_owned(),
-        plan.callback_url.clone().unwrap_or_else(|| "none".to_owned()),
+        plan.callback_url
+            .clone()
+            .unwrap_or_else(|| "none".to_owned()),
     ));
     section(&mut out, "action plan", rows);
     let tokens = tokens(req)

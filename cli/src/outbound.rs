@@ -214,7 +214,8 @@ mod tests {
 
     #[test]
     fn redacted_urls_keep_no_secrets() {
-        let url = Url::parse("https://user:pw@crm.example.com:8443/cb?token=s3cret&t=1#frag").unwrap();
+        let url =
+            Url::parse("https://user:pw@crm.example.com:8443/cb?token=s3cret&t=1#frag").unwrap();
         assert_eq!(redact(&url), "https://crm.example.com:8443/cb?token=…&t=…");
     }
 

@@ -54,14 +54,28 @@ pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
     })
 }
 
-async fn receive(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+async fn receive(
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
     if method != Method::POST {
-        return (StatusCode::METHOD_NOT_ALLOWED, "a callback is a POST\n".into());
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "a callback is a POST\n".into(),
+        );
     }
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok());
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok());
     match callback_from_http(content_type, &body) {
         Ok(callback) => {
-            tracing::info!(path = uri.path(), result = callback.result_code.as_str(), "callback received");
+            tracing::info!(
+                path = uri.path(),
+                result = callback.result_code.as_str(),
+                "callback received"
+            );
             crate::output::print_json(&callback_json(&callback));
             (StatusCode::OK, "OK\n".into())
         }

@@ -57,7 +57,12 @@ pub struct Args {
     #[arg(long, value_name = "URL")]
     pub sfdc_url: Option<Url>,
     /// The Salesforce access token (better from the environment).
-    #[arg(long, value_name = "TOKEN", env = "CLICKTODIAL_SFDC_TOKEN", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CLICKTODIAL_SFDC_TOKEN",
+        hide_env_values = true
+    )]
     pub sfdc_token: Option<String>,
     /// The user the JSON call API's Basic auth must carry.
     #[arg(long, value_name = "USER", requires = "tenant_token")]
@@ -321,7 +326,10 @@ async fn finish_call(
     let now = Utc::now();
     let defaults = CallArgs::default();
     let ctx = CallContext {
-        caller_id: request.caller_id.clone().unwrap_or_else(|| "5251990".to_owned()),
+        caller_id: request
+            .caller_id
+            .clone()
+            .unwrap_or_else(|| "5251990".to_owned()),
         transaction_id,
         interaction_guid: guid.clone(),
         answered_at: Some(started),
@@ -335,7 +343,9 @@ async fn finish_call(
     let outcome = match plan.sfdc_create(&expanded) {
         None => CreateOutcome::NotRun,
         Some(create) => match &app.args.sfdc_url {
-            None => CreateOutcome::Created(format!("00Tsim{:012}", app.calls.load(Ordering::Relaxed))),
+            None => {
+                CreateOutcome::Created(format!("00Tsim{:012}", app.calls.load(Ordering::Relaxed)))
+            }
             Some(instance) => {
                 let token = app.args.sfdc_token.as_deref().unwrap_or_default();
                 match sfdc_to_http(&create, instance, SFDC_API_VERSION, token) {
@@ -414,7 +424,11 @@ struct NameValue {
 }
 
 fn vendor_error(status: StatusCode, message: &str, reason: String) -> Response {
-    (status, Json(json!({"message": message, "reasons": [reason]}))).into_response()
+    (
+        status,
+        Json(json!({"message": message, "reasons": [reason]})),
+    )
+        .into_response()
 }
 
 fn authorized(app: &App, headers: &HeaderMap) -> bool {
@@ -425,7 +439,11 @@ fn authorized(app: &App, headers: &HeaderMap) -> bool {
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
     else {
         return false;
     };
@@ -591,7 +609,12 @@ async fn api_fill(Json(body): Json<FillBody>) -> Response {
     for (name, value) in body.fields {
         match value {
             Value::String(s) => fields.push((name, s)),
-            _ => return error(StatusCode::BAD_REQUEST, format!("field `{name}`: a string value")),
+            _ => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("field `{name}`: a string value"),
+                )
+            }
         }
     }
     Json(crate::build::fill_json(&body.template, &fields)).into_response()

@@ -144,7 +144,9 @@ pub fn parse_code(text: &str) -> Result<TransactionCode, String> {
                 description: description.unwrap_or_default().to_owned(),
             })
         }
-        _ => Err(format!("--code `{text}`: expected LIST:SHORT[:DESCRIPTION]")),
+        _ => Err(format!(
+            "--code `{text}`: expected LIST:SHORT[:DESCRIPTION]"
+        )),
     }
 }
 
@@ -180,7 +182,10 @@ impl CallArgs {
                 .collect::<Result<_, _>>()?
         };
         Ok(CallContext {
-            caller_id: req.caller_id.clone().unwrap_or_else(|| "5251990".to_owned()),
+            caller_id: req
+                .caller_id
+                .clone()
+                .unwrap_or_else(|| "5251990".to_owned()),
             transaction_id: (now.timestamp().rem_euclid(90_000_000) + 10_000_000).to_string(),
             interaction_guid: format!("sim-{:x}", now.timestamp_millis()),
             answered_at: Some(answered),
@@ -253,12 +258,22 @@ pub fn simulate_text(sim: &Value) -> String {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let mut out = String::from("expanded data\n");
     for pair in sim["expanded"].as_array().into_iter().flatten() {
-        let _ = writeln!(out, "  {:<18} {}", s(&pair[0]), s(&pair[1]).replace('\n', "\\n"));
+        let _ = writeln!(
+            out,
+            "  {:<18} {}",
+            s(&pair[0]),
+            s(&pair[1]).replace('\n', "\\n")
+        );
     }
     match &sim["sfdc"] {
         Value::Null => out.push_str("\nSalesforce create: none\n"),
         c => {
-            let _ = writeln!(out, "\nSalesforce create\n  POST {}\n  {}", s(&c["path"]), s(&c["json"]));
+            let _ = writeln!(
+                out,
+                "\nSalesforce create\n  POST {}\n  {}",
+                s(&c["path"]),
+                s(&c["json"])
+            );
         }
     }
     match &sim["screenpop"] {
@@ -334,7 +349,10 @@ mod tests {
     #[test]
     fn codes() {
         let c = parse_code("Sales:QT:Quote: sent").unwrap();
-        assert_eq!((c.list_name.as_str(), c.short_code.as_str()), ("Sales", "QT"));
+        assert_eq!(
+            (c.list_name.as_str(), c.short_code.as_str()),
+            ("Sales", "QT")
+        );
         assert_eq!(c.description, "Quote: sent");
         assert!(parse_code("Sales").is_err());
         assert!(parse_code(":QT").is_err());

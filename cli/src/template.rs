@@ -134,14 +134,20 @@ pub fn fill(template: &str, fields: &[(String, String)]) -> Filled {
     let mut at = 0;
     for (range, name) in merge_fields(template) {
         link.push_str(&template[at..range.start]);
-        match fields.iter().rposition(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        match fields
+            .iter()
+            .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             Some(i) => {
                 used[i] = true;
                 link.extend(utf8_percent_encode(&fields[i].1, COMPONENT));
             }
             None => {
                 link.push_str(&template[range.clone()]);
-                if !missing.iter().any(|m: &String| m.eq_ignore_ascii_case(name)) {
+                if !missing
+                    .iter()
+                    .any(|m: &String| m.eq_ignore_ascii_case(name))
+                {
                     missing.push(name.to_owned());
                 }
             }
@@ -154,7 +160,12 @@ pub fn fill(template: &str, fields: &[(String, String)]) -> Filled {
         .zip(&used)
         .filter(|(_, used)| !**used)
         .map(|((n, _), _)| n.clone())
-        .filter(|n| !fields.iter().zip(&used).any(|((m, _), u)| *u && m.eq_ignore_ascii_case(n)))
+        .filter(|n| {
+            !fields
+                .iter()
+                .zip(&used)
+                .any(|((m, _), u)| *u && m.eq_ignore_ascii_case(n))
+        })
         .collect();
     Filled {
         link,
