@@ -192,7 +192,11 @@ impl Outbound {
                     attempt += 1;
                 }
                 Err(e) => {
-                    let error = describe(e);
+                    let error = format!(
+                        "{} (attempt {attempt}{})",
+                        describe(e),
+                        if attempt == 1 { "" } else { ", the last" }
+                    );
                     tracing::warn!(
                         delivery = %what,
                         url = %shown,
@@ -227,6 +231,48 @@ mod tests {
         assert!(!is_public("::1".parse().unwrap()));
         assert!(!is_public("::ffff:192.168.0.1".parse().unwrap()));
         assert!(is_public("2606:4700::1111".parse().unwrap()));
+    }
+
+    fn post(url: &str) -> http::Request<Vec<u8>> {
+        http::Request::post(url).body(b"x=1".to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn no_connection_is_retried_a_connection_is_not() {
+        let out = Outbound::new(true).unwrap();
+        // Nothing listens: tried three times.
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let url = format!("http://127.0.0.1:{port}/create");
+        let error = out
+            .send(Delivery::SfdcCreate, post(&url))
+            .await
+            .unwrap_err();
+        assert!(error.ends_with("(attempt 3, the last)"), "{error}");
+
+        // Connected, then the peer hangs up without an answer: the create
+        // may have been received, so it is never sent again.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/create", listener.local_addr().unwrap());
+        let accepted = tokio::spawn(async move {
+            let mut count = 0;
+            while let Ok(Ok((mut socket, _))) =
+                tokio::time::timeout(Duration::from_secs(2), listener.accept()).await
+            {
+                count += 1;
+                let mut buf = [0u8; 1024];
+                let _ = tokio::io::AsyncReadExt::read(&mut socket, &mut buf).await;
+                drop(socket);
+            }
+            count
+        });
+        let error = out
+            .send(Delivery::SfdcCreate, post(&url))
+            .await
+            .unwrap_err();
+        assert!(error.ends_with("(attempt 1)"), "{error}");
+        assert_eq!(accepted.await.unwrap(), 1);
     }
 
     #[tokio::test]

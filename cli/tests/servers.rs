@@ -348,3 +348,18 @@ async fn receive_answers_400_to_a_malformed_callback() {
         .unwrap();
     assert_eq!(get.status(), 405);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_both_servers_cleanly() {
+    for command in ["serve", "receive"] {
+        let mut server = Server::start(command, &[]);
+        let status = server.interrupt(WAIT).expect("it stops");
+        assert!(status.success(), "{command}: {status}");
+        assert!(
+            server.wait_log("stopping", WAIT).is_some(),
+            "{command}: {:#?}",
+            server.log
+        );
+    }
+}

@@ -138,6 +138,26 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends SIGINT (Ctrl-C) and waits (at most `wait`) for the exit status.
+    #[cfg(unix)]
+    pub fn interrupt(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .ok()?;
+        assert!(sent.success());
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
