@@ -378,3 +378,18 @@ fn build_then_fill_gives_a_clean_link() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("https"), "{}", bad.stderr);
 }
+
+#[test]
+fn spans_point_into_a_percent_encoded_link() {
+    let link = "https://h.example.com/AGUI/make_call.php?phone=1&ctl_userdata=%5Ba%7Cb%5D%20%20zz%5Bc%7C%2525d";
+    let out = run(&["lint", "--format", "json", link], "");
+    assert_eq!(out.code, 1);
+    let object = &json_lines(&out.stdout)[0];
+    assert_eq!(kinds(object), ["text-between-pairs", "unterminated-pair"]);
+    let text = |i: usize| {
+        let s = &object["findings"][i]["span"];
+        link[s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize].to_owned()
+    };
+    assert_eq!(text(0), "zz");
+    assert_eq!(text(1), "%5Bc%7C%2525d");
+}
