@@ -284,8 +284,7 @@ async fn make_call(
             )
         })
         .collect();
-    let answer = place(&app, request);
-    let mut answer = answer;
+    let mut answer = place(&app, request);
     answer["findings"] = findings_json(&lints);
     Json(answer).into_response()
 }
@@ -400,6 +399,8 @@ struct PlaceCallBody {
     queue_id: Option<Id>,
     #[serde(default)]
     dialplan_id: Option<Id>,
+    /// Read for fidelity; the simulator's agent is never busy, so it
+    /// changes nothing.
     #[serde(default)]
     #[allow(dead_code)]
     force_call: bool,
