@@ -59,6 +59,7 @@ impl Finding {
             "severity": self.severity.as_str(),
             "message": self.message,
             "span": self.span.as_ref().map(|s| [s.start, s.end]),
+            "help": crate::check::help(&self.kind),
         })
     }
 }

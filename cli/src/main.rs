@@ -18,6 +18,7 @@ mod lint;
 mod model;
 mod outbound;
 mod output;
+mod page;
 mod receive;
 mod render;
 mod serve;

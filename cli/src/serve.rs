@@ -6,7 +6,8 @@
 //! be this server's own mock route, else a record id is simulated), the
 //! screenpop (to `--screenpop-url`) and the callback (to the link's
 //! `ctl_callbackUrl`, under the callback policy). It also serves the JSON of
-//! `lint`, `explain`, `simulate` and `fill` under `/api/`.
+//! `lint`, `explain`, `simulate` and `fill` under `/api/`, and at `/` a page
+//! (see [`crate::page`]) that uses them.
 //!
 //! Not an open relay: it listens on loopback unless told otherwise, and
 //! refuses any request whose `Host` is not its own address (DNS rebinding)
@@ -148,6 +149,10 @@ pub async fn shutdown() {
 
 fn router(app: Shared) -> Router {
     Router::new()
+        .route("/", axum::routing::get(crate::page::index))
+        .route("/app.js", axum::routing::get(crate::page::script))
+        .route("/app.css", axum::routing::get(crate::page::style))
+        .route("/api/examples", axum::routing::get(crate::page::examples))
         .route(
             "/AGUI/make_call.php",
             axum::routing::get(make_call).post(make_call),
