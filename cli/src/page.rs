@@ -75,7 +75,10 @@ mod tests {
     fn the_page_loads_only_its_own_files_and_no_inline_code() {
         assert!(INDEX.contains(r#"<script src="/app.js" defer></script>"#));
         assert!(INDEX.contains(r#"<link rel="stylesheet" href="/app.css">"#));
-        assert!(!INDEX.contains("<style"), "inline style is refused by the CSP");
+        assert!(
+            !INDEX.contains("<style"),
+            "inline style is refused by the CSP"
+        );
         assert_eq!(INDEX.matches("<script").count(), 1, "no inline script");
         assert!(!has_handler_attribute(INDEX), "no inline event handlers");
         for text in [INDEX, SCRIPT, STYLE] {
@@ -101,7 +104,13 @@ mod tests {
 
     #[test]
     fn the_script_never_writes_html() {
-        for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+        for sink in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+        ] {
             assert!(!SCRIPT.contains(sink), "{sink}");
         }
     }

@@ -68,13 +68,11 @@ impl Browser {
             .stderr(Stdio::null());
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let driver = command
-            .spawn()
-            .unwrap_or_else(|e| panic!("{chromedriver} does not start ({e}): install chromium-driver"));
-        let profile = std::env::temp_dir().join(format!(
-            "clicktodial-browser-{}-{port}",
-            std::process::id()
-        ));
+        let driver = command.spawn().unwrap_or_else(|e| {
+            panic!("{chromedriver} does not start ({e}): install chromium-driver")
+        });
+        let profile =
+            std::env::temp_dir().join(format!("clicktodial-browser-{}-{port}", std::process::id()));
         let mut browser = Browser {
             driver,
             profile,
@@ -343,7 +341,11 @@ async fn example_2s_broken_token_is_listed_and_underlined() {
             "the link shown: {shown}"
         );
         // And the findings say what the terminal says, in its order.
-        let kinds = js(c, "return [...document.querySelectorAll('#findings li')].map((li) => li.dataset.kind);").await?;
+        let kinds = js(
+            c,
+            "return [...document.querySelectorAll('#findings li')].map((li) => li.dataset.kind);",
+        )
+        .await?;
         let expected: Vec<&Value> = api["findings"]
             .as_array()
             .unwrap()
@@ -352,8 +354,14 @@ async fn example_2s_broken_token_is_listed_and_underlined() {
             .collect();
         ensure!(kinds == json!(expected), "kinds {kinds} vs {expected:?}");
         // Narrow window: still readable, nothing wider than the screen.
-        c.set_window_size(390, 900).await.map_err(|e| e.to_string())?;
-        let overflow = js(c, "return document.documentElement.scrollWidth - window.innerWidth;").await?;
+        c.set_window_size(390, 900)
+            .await
+            .map_err(|e| e.to_string())?;
+        let overflow = js(
+            c,
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+        )
+        .await?;
         screenshot(c, "example2-narrow").await?;
         ensure!(
             overflow.as_i64().unwrap_or(1) <= 0,
@@ -517,6 +525,11 @@ async fn a_simulated_call_shows_the_callback_body() {
         ensure!(
             body.contains("resultCode=SUCCESS") && body.contains("ctl_newRecordId%7C00T000000000042"),
             "the callback reports the create: {body}"
+        );
+        let explain = text_of(c, "#explain").await?;
+        ensure!(
+            !explain.contains("null") && !explain.contains("undefined"),
+            "a missing part shows as JavaScript's null: {explain}"
         );
         let code = text_of(c, "#result-code").await?;
         ensure!(code == "SUCCESS", "result code {code}");

@@ -231,7 +231,7 @@
     const screenpop = plan.screenpop
       ? `${plan.screenpop.mode} (parent ${plan.screenpop.parent_id ?? "-"}, window ${plan.screenpop.record_name ?? "-"})`
       : "none";
-    box.append(
+    box.append(...[
       el("p", { class: "dial" }, "Dials ", el("code", { id: "dial-string" }, x.dial_string)),
       el("div", { class: "columns" },
         el("div", {}, el("h3", {}, "Parameters"),
@@ -248,7 +248,8 @@
       x.ext_transaction_data ? el("div", {}, el("h3", {}, "extTransactionData"), pairsTable(x.ext_transaction_data)) : null,
       el("h3", {}, "Tokens (replaced when the call ends)"),
       table(["token", "in", "gets its value"],
-        (x.tokens || []).map((t) => [el("code", {}, t.token), (t.in || []).join(", "), t.when])));
+        (x.tokens || []).map((t) => [el("code", {}, t.token), (t.in || []).join(", "), t.when])),
+    ].filter((e) => e != null));
     return true;
   }
 
