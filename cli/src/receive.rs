@@ -32,12 +32,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let stop = crate::serve::shutdown();
         crate::output::print(&format!("http://{local}\n"));
         let app = Router::new()
             .fallback(receive)
             .layer(DefaultBodyLimit::max(1024 * 1024));
         axum::serve(listener, app)
-            .with_graceful_shutdown(crate::serve::shutdown())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(|e| format!("server: {e}"))?;
         Ok(ExitCode::SUCCESS)

@@ -112,39 +112,64 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             port: local.port(),
             calls: AtomicU64::new(0),
         });
+        let stop = shutdown();
         crate::output::print(&format!("http://{local}\n"));
         if !local.ip().is_loopback() {
             tracing::warn!(%local, "listening beyond loopback");
         }
         axum::serve(listener, router(app))
-            .with_graceful_shutdown(shutdown())
+            .with_graceful_shutdown(stop)
             .await
             .map_err(|e| format!("server: {e}"))?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// Ctrl-C (or SIGTERM).
-pub async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C (or SIGTERM). The handlers are installed when this is called
+/// (inside the runtime), not when the future is first polled: call it
+/// before printing the address, so a signal sent as soon as the address is
+/// read stops the server cleanly instead of killing it.
+pub fn shutdown() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut int, mut term) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            };
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = int => {},
+                () = term => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("stopping");
     }
-    tracing::info!("stopping");
 }
 
 fn router(app: Shared) -> Router {
