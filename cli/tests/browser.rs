@@ -503,6 +503,19 @@ async fn a_simulated_call_shows_the_callback_body() {
             .await
             .map_err(|e| e.to_string())?;
         screenshot(c, "simulated-call-whole-page").await?;
+        c.set_window_size(390, 6000)
+            .await
+            .map_err(|e| e.to_string())?;
+        let overflow = js(
+            c,
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+        )
+        .await?;
+        screenshot(c, "simulated-call-narrow").await?;
+        ensure!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "the results are wider than a narrow window by {overflow} px"
+        );
         let expected = api(
             serve,
             "simulate",
