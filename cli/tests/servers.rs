@@ -363,3 +363,67 @@ fn ctrl_c_stops_both_servers_cleanly() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_page_and_its_files_come_with_a_strict_policy_and_only_to_its_own_host() {
+    let serve = Server::start("serve", &[]);
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/app.js", "text/javascript"),
+        ("/app.css", "text/css"),
+    ] {
+        let answer = client()
+            .get(format!("{}{path}", serve.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{path}");
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(header("content-type").starts_with(kind), "{path}");
+        let csp = header("content-security-policy");
+        assert!(csp.contains("default-src 'none'"), "{path}: {csp}");
+        assert!(csp.contains("script-src 'self';"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe"), "{path}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        let rebound = client()
+            .get(format!("{}{path}", serve.url))
+            .header("Host", format!("attacker.example.com:{}", serve.port()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rebound.status(), 403, "{path} to a rebound name");
+    }
+    // The page's own fetches: same origin, by IP or by `localhost`.
+    for origin in [
+        serve.url.clone(),
+        format!("http://localhost:{}", serve.port()),
+    ] {
+        let answer = client()
+            .post(format!("{}/api/lint", serve.url))
+            .header("Origin", origin.as_str())
+            .json(&serde_json::json!({"link": "https://h.example.com/AGUI/make_call.php?phone=1"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200, "{origin}");
+    }
+    let examples: Value = client()
+        .get(format!("{}/api/examples", serve.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(examples["example2"]
+        .as_str()
+        .unwrap()
+        .contains("[start_time|$call_answered_time]"));
+}
