@@ -1,0 +1,432 @@
+// The page of `clicktodial serve`. It reads only this server's /api/* JSON
+// (the same JSON as the commands' --format json) and builds every element
+// with DOM calls: text from a link always goes in as text nodes, never as
+// markup.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+
+  /** An element; `attrs` values are set as attributes (never event handlers),
+   * children are nodes or strings (strings become text nodes). */
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value == null) continue;
+      if (/^on/i.test(name)) throw new Error("no event handler attributes");
+      if (name === "class") e.className = value;
+      else e.setAttribute(name, String(value));
+    }
+    for (const c of children.flat()) {
+      if (c == null) continue;
+      e.append(typeof c === "string" ? document.createTextNode(c) : c);
+    }
+    return e;
+  }
+
+  /** map[b] = the UTF-16 index of the character holding UTF-8 byte b of
+   * `text`; map[total bytes] = text.length. Spans from the server are UTF-8
+   * byte offsets; JavaScript strings count UTF-16 code units. */
+  function byteIndexMap(text) {
+    const map = [];
+    let b = 0;
+    let i = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0);
+      const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      for (let k = 0; k < n; k++) map[b + k] = i;
+      b += n;
+      i += ch.length;
+    }
+    map[b] = i;
+    // The same count the browser's own UTF-8 encoder makes.
+    if (b !== new TextEncoder().encode(text).length) {
+      console.warn("byte count differs from TextEncoder's");
+    }
+    return map;
+  }
+
+  /** A finding's span as [start, end) in JavaScript string indices, or null. */
+  function jsSpan(map, span) {
+    if (!Array.isArray(span) || span.length !== 2) return null;
+    const last = map.length - 1;
+    const at = (b) => map[Math.max(0, Math.min(Number(b) || 0, last))];
+    const start = at(span[0]);
+    let end = at(span[1]);
+    // A byte offset inside a character ends after that character.
+    if (span[1] <= last && map[span[1]] === map[span[1] - 1] && span[1] > span[0]) {
+      let b = span[1];
+      while (b <= last && map[b] === end) b++;
+      end = b <= last ? map[b] : map[last];
+    }
+    return [start, Math.max(end, start)];
+  }
+
+  async function api(path, body) {
+    const init = body === undefined
+      ? { method: "GET" }
+      : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+    let response;
+    try {
+      response = await fetch(path, init);
+    } catch (e) {
+      return { status: 0, ok: false, data: { error: "the simulator is not reachable: is `clicktodial serve` still running?" } };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (e) {
+      data = { error: `${path} answered ${response.status} without JSON` };
+    }
+    return { status: response.status, ok: response.ok, data };
+  }
+
+  function show(id, on) {
+    $(id).hidden = !on;
+  }
+
+  function table(headers, rows, attrs) {
+    if (!rows || rows.length === 0) return el("p", { class: "none" }, "(none)");
+    return el("div", { class: "table-wrap" },
+      el("table", attrs || {},
+        el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c == null ? "" : c)))))));
+  }
+
+  function pairsTable(pairs, attrs) {
+    return table(["name", "value"], (pairs || []).map(([n, v]) => [el("code", {}, n), v]), attrs);
+  }
+
+  function formTable(body, attrs) {
+    const rows = [...new URLSearchParams(body || "")].map(([n, v]) => [el("code", {}, n), v]);
+    return table(["field", "value (decoded)"], rows, attrs);
+  }
+
+  // ---- merge fields (templates) --------------------------------------------
+
+  const fieldValues = new Map();
+
+  function sampleValue(name) {
+    if (/phone|mobile|fax/i.test(name)) return "(650) 555-0142";
+    if (/(^|\.)id$/i.test(name)) return "001A000001XyZab";
+    if (/email/i.test(name)) return "pat@example.com";
+    if (/name/i.test(name)) return "Pat Example";
+    return "sample";
+  }
+
+  function isTemplate(text) {
+    return /\{!\s*[^}\s]/.test(text);
+  }
+
+  function renderFields(names) {
+    const box = $("fields");
+    const have = new Set([...box.querySelectorAll("input")].map((i) => i.dataset.field));
+    if (names.length === have.size && names.every((n) => have.has(n))) return;
+    box.replaceChildren();
+    for (const name of names) {
+      if (!fieldValues.has(name)) fieldValues.set(name, sampleValue(name));
+      const input = el("input", { value: fieldValues.get(name), spellcheck: "false" });
+      input.dataset.field = name;
+      input.addEventListener("input", () => {
+        fieldValues.set(name, input.value);
+        schedule();
+      });
+      box.append(el("label", {}, el("code", {}, `{!${name}}`), input));
+    }
+  }
+
+  /** The template's merge fields filled with the sample record, via /api/fill. */
+  async function fillTemplate(template) {
+    const names = await api("/api/fill", { template, fields: {} });
+    if (!names.ok) return { error: names.data.error || "the template could not be read" };
+    const all = names.data.missing || [];
+    renderFields(all);
+    const fields = {};
+    for (const n of all) fields[n] = fieldValues.get(n) ?? "";
+    const filled = await api("/api/fill", { template, fields });
+    if (!filled.ok) return { error: filled.data.error || "the template could not be filled" };
+    return { link: filled.data.link };
+  }
+
+  // ---- findings ------------------------------------------------------------
+
+  function renderFindings(link, findings) {
+    const pre = $("link-view");
+    pre.replaceChildren();
+    const map = byteIndexMap(link);
+    const spans = [];
+    findings.forEach((f, n) => {
+      const s = jsSpan(map, f.span);
+      if (!s) return;
+      let [start, end] = s;
+      if (end === start && start < link.length) end = start + 1;
+      spans.push({ start, end, n, severity: f.severity });
+    });
+    const cuts = new Set([0, link.length]);
+    for (const s of spans) {
+      cuts.add(s.start);
+      cuts.add(s.end);
+    }
+    const points = [...cuts].sort((a, b) => a - b);
+    for (let k = 0; k + 1 < points.length; k++) {
+      const [a, b] = [points[k], points[k + 1]];
+      const text = link.slice(a, b);
+      const over = spans.filter((s) => s.start <= a && b <= s.end);
+      if (over.length === 0) {
+        pre.append(text);
+        continue;
+      }
+      const severity = over.some((s) => s.severity === "error") ? "error" : "warning";
+      const mark = el("mark", {
+        class: `finding ${severity}`,
+        "data-findings": over.map((s) => s.n + 1).join(" "),
+        title: over.map((s) => `${s.n + 1}. ${findings[s.n].severity}: ${findings[s.n].message}`).join("\n"),
+      }, text);
+      mark.addEventListener("click", () => {
+        const item = $(`finding-${over[0].n + 1}`);
+        if (item) item.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      });
+      pre.append(mark);
+    }
+
+    const list = $("findings");
+    list.replaceChildren();
+    if (findings.length === 0) {
+      list.append(el("li", { class: "clean" }, "No findings: the link is clean."));
+      return;
+    }
+    findings.forEach((f, n) => {
+      const s = spans.find((x) => x.n === n);
+      const severity = f.severity === "error" ? "error" : "warning";
+      const item = el("li", { id: `finding-${n + 1}`, class: severity, "data-kind": f.kind },
+        el("div", { class: "finding-head" },
+          el("span", { class: `badge ${severity}` }, severity),
+          el("code", { class: "kind" }, f.kind)),
+        el("p", { class: "message" }, f.message),
+        s
+          ? el("p", { class: "at" }, "at ", el("code", { class: "at-text" }, link.slice(s.start, s.end) || "(end of the link)"))
+          : el("p", { class: "at none" }, "no single place in the link"),
+        f.help ? el("p", { class: "help" }, el("strong", {}, "fix: "), f.help) : null);
+      const marks = () => [...pre.querySelectorAll("mark")].filter((m) => m.dataset.findings.split(" ").includes(String(n + 1)));
+      item.addEventListener("mouseenter", () => marks().forEach((m) => m.classList.add("active")));
+      item.addEventListener("mouseleave", () => marks().forEach((m) => m.classList.remove("active")));
+      list.append(item);
+    });
+  }
+
+  // ---- explain -------------------------------------------------------------
+
+  function renderExplain(x) {
+    const box = $("explain");
+    box.replaceChildren();
+    if (!x.dial_string) {
+      box.append(el("p", { class: "refused" },
+        "The contact center refuses this link (see the errors above): it places no call."));
+      return false;
+    }
+    const plan = x.plan || {};
+    const create = plan.create
+      ? `${plan.create.integration} record ${plan.create.object_type ?? "(no ObjectType)"}`
+      : plan.ignored ? `ignored: ${plan.ignored} (result code IGNORE)` : "none (result code IGNORE)";
+    const screenpop = plan.screenpop
+      ? `${plan.screenpop.mode} (parent ${plan.screenpop.parent_id ?? "-"}, window ${plan.screenpop.record_name ?? "-"})`
+      : "none";
+    box.append(...[
+      el("p", { class: "dial" }, "Dials ", el("code", { id: "dial-string" }, x.dial_string)),
+      el("div", { class: "columns" },
+        el("div", {}, el("h3", {}, "Parameters"),
+          table(["name", "value"], (x.parameters || []).map(([n, v]) => [el("code", {}, n), v]))),
+        el("div", {}, el("h3", {}, "Action plan"),
+          table(["step", "what happens"], [
+            ["create", create],
+            ["screenpop", screenpop],
+            ["callback", plan.callback_url ?? "none"],
+          ]))),
+      el("div", { class: "columns" },
+        el("div", {}, el("h3", {}, "System data (ctl_*)"), pairsTable(x.system)),
+        el("div", {}, el("h3", {}, "User data"), pairsTable(x.user_data, { id: "user-data" }))),
+      x.ext_transaction_data ? el("div", {}, el("h3", {}, "extTransactionData"), pairsTable(x.ext_transaction_data)) : null,
+      el("h3", {}, "Tokens (replaced when the call ends)"),
+      table(["token", "in", "gets its value"],
+        (x.tokens || []).map((t) => [el("code", {}, t.token), (t.in || []).join(", "), t.when])),
+    ].filter((e) => e != null));
+    return true;
+  }
+
+  // ---- simulate ------------------------------------------------------------
+
+  function callArgs() {
+    const body = {
+      tz: $("sim-tz").value.trim(),
+      duration: $("sim-duration").value.trim(),
+      code: $("sim-codes").value.split("\n").map((c) => c.trim()).filter((c) => c),
+      notes: $("sim-notes").value,
+    };
+    const optional = { answered: "sim-answered", record_id: "sim-record", create_fails: "sim-fails" };
+    for (const [key, id] of Object.entries(optional)) {
+      const v = $(id).value.trim();
+      if (v) body[key] = v;
+    }
+    return body;
+  }
+
+  function pretty(json) {
+    try {
+      return JSON.stringify(JSON.parse(json), null, 2);
+    } catch (e) {
+      return String(json);
+    }
+  }
+
+  async function simulate(link, seq) {
+    const out = $("sim-result");
+    const r = await api("/api/simulate", { link, ...callArgs() });
+    if (seq !== current.seq) return;
+    out.replaceChildren();
+    if (!r.ok) {
+      const why = r.data && r.data.error ? r.data.error : "the link is refused: see the findings above";
+      out.append(el("p", { class: "error-text", role: "alert" }, `Cannot simulate: ${why}`));
+      return;
+    }
+    const s = r.data;
+    const parts = [
+      el("p", { class: "result" }, "Result code ", el("code", { id: "result-code" }, s.result_code),
+        s.error_string ? ` (errorString: ${s.error_string})` : ""),
+      el("h3", {}, "Expanded data"), pairsTable(s.expanded, { id: "expanded" }),
+      el("h3", {}, "Salesforce create"),
+    ];
+    if (s.sfdc) {
+      parts.push(el("p", {}, el("code", {}, `POST ${s.sfdc.path}`)),
+        el("pre", { id: "sfdc-body", class: "body" }, pretty(s.sfdc.json)));
+    } else {
+      parts.push(el("p", { class: "none" }, "none: the link asks for no create"));
+    }
+    parts.push(el("h3", {}, "Screenpop"));
+    if (s.screenpop) {
+      parts.push(el("p", {}, el("code", {}, "POST (application/x-www-form-urlencoded)")),
+        formTable(s.screenpop.form), el("details", {}, el("summary", {}, "raw body"),
+          el("pre", { id: "screenpop-body", class: "body" }, s.screenpop.form)));
+    } else {
+      parts.push(el("p", { class: "none" }, "none: the link asks for no screenpop"));
+    }
+    parts.push(el("h3", {}, "Callback"));
+    if (s.callback) {
+      parts.push(el("p", {}, el("code", {}, `POST ${s.callback.url}`), " (application/x-www-form-urlencoded)"),
+        formTable(s.callback.form, { id: "callback-fields" }),
+        el("h4", {}, "body"),
+        el("pre", { id: "callback-body", class: "body" }, s.callback.form));
+    } else if (s.callback_error) {
+      parts.push(el("p", { class: "error-text" }, `refused: ${s.callback_error}`));
+    } else {
+      parts.push(el("p", { class: "none" }, "none: the link has no ctl_callbackUrl"));
+    }
+    out.append(...parts);
+  }
+
+  // ---- place the call ------------------------------------------------------
+
+  async function place() {
+    const out = $("place-result");
+    const link = current.link;
+    if (!link) return;
+    const q = link.indexOf("?");
+    const query = q < 0 ? "" : link.slice(q + 1).split("#")[0];
+    out.replaceChildren(el("p", { class: "hint" }, "placing the call…"));
+    const r = await api(`/AGUI/make_call.php?${query}`);
+    out.replaceChildren();
+    if (!r.ok) {
+      out.append(el("p", { class: "error-text", role: "alert" }, `Refused (${r.status}): ${r.data.error ?? ""}`));
+      return;
+    }
+    const a = r.data;
+    const plan = a.plan || {};
+    out.append(
+      el("p", { class: "placed" }, `Call ${a.interactionGuid} placed (transaction ${a.transactionId}), dialling `,
+        el("code", {}, a.dialString), "."),
+      el("p", {}, plan.callback_url
+        ? `When it ends (after ${a.callSeconds} s) the callback goes to ${plan.callback_url}; serve's log says whether it was delivered.`
+        : "The link has no ctl_callbackUrl: no callback will be sent."));
+  }
+
+  // ---- the run -------------------------------------------------------------
+
+  const current = { seq: 0, link: "" };
+
+  function status(text) {
+    $("status").textContent = text;
+  }
+
+  async function run() {
+    const seq = ++current.seq;
+    const text = $("input").value;
+    if (!text.trim()) {
+      for (const id of ["template-section", "findings-section", "explain-section", "simulate-section", "place-section"]) show(id, false);
+      status("");
+      return;
+    }
+    let link = text;
+    const template = isTemplate(text);
+    show("template-section", template);
+    if (template) {
+      const filled = await fillTemplate(text);
+      if (seq !== current.seq) return;
+      if (filled.error) {
+        status(filled.error);
+        return;
+      }
+      link = filled.link;
+      $("filled").textContent = link;
+    }
+    const [lint, explain] = await Promise.all([
+      api("/api/lint", { link }),
+      api("/api/explain", { link }),
+    ]);
+    if (seq !== current.seq) return;
+    if (!lint.ok) {
+      status(`Cannot check: ${lint.data.error ?? lint.status}`);
+      return;
+    }
+    current.link = lint.data.link;
+    const findings = lint.data.findings || [];
+    renderFindings(lint.data.link, findings);
+    show("findings-section", true);
+    const errors = findings.filter((f) => f.severity === "error").length;
+    const noun = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
+    status(findings.length === 0 ? "Clean: no findings."
+      : `${noun(errors, "error")}, ${noun(findings.length - errors, "warning")}.`);
+    const isLink = !findings.some((f) => f.kind === "not-a-link");
+    const accepted = explain.ok && renderExplain(explain.data);
+    show("explain-section", isLink);
+    show("simulate-section", accepted);
+    show("place-section", isLink);
+    $("place-result").replaceChildren();
+    if (accepted) await simulate(current.link, seq);
+  }
+
+  let timer = null;
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, 350);
+  }
+
+  async function example(name) {
+    const r = await api("/api/examples");
+    if (!r.ok) return;
+    $("input").value = r.data[name];
+    run();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("input").addEventListener("input", schedule);
+    $("check").addEventListener("click", run);
+    $("example1").addEventListener("click", () => example("example1"));
+    $("example2").addEventListener("click", () => example("example2"));
+    $("simulate").addEventListener("click", () => simulate(current.link, current.seq));
+    $("place").addEventListener("click", place);
+    for (const id of ["sim-tz", "sim-answered", "sim-duration", "sim-record", "sim-fails", "sim-codes", "sim-notes"]) {
+      $(id).addEventListener("change", () => simulate(current.link, current.seq));
+    }
+    document.body.dataset.ready = "true";
+    if ($("input").value.trim()) run();
+  });
+})();

@@ -1,0 +1,657 @@
+//! The page at `/` of `clicktodial serve`, in a real browser: headless
+//! Chromium driven through chromedriver (WebDriver). `serve` (and `receive`)
+//! run as child processes on 127.0.0.1 port 0; chromedriver on a free
+//! loopback port with a fresh profile. Every wait is bounded; children are
+//! killed when a test ends. A screenshot of each state goes to
+//! `target/browser-artifacts/`.
+//!
+//! Ignored by default (they need Chromium): `.ci/run` installs Debian's
+//! `chromium` and `chromium-driver` and runs
+//! `cargo test -p clicktodial-cli --test browser -- --ignored`.
+//! `CHROMEDRIVER` and `CHROMIUM` override the binaries.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Server;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        if !$cond {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/browser-artifacts"
+    ));
+    std::fs::create_dir_all(&dir).expect("the artifacts directory");
+    dir
+}
+
+/// chromedriver (in its own process group, so the Chromium it starts goes
+/// with it) and a WebDriver session with a fresh profile.
+struct Browser {
+    driver: Child,
+    profile: PathBuf,
+    client: Option<Client>,
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let mut command = Command::new(&chromedriver);
+        command
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let driver = command.spawn().unwrap_or_else(|e| {
+            panic!("{chromedriver} does not start ({e}): install chromium-driver")
+        });
+        let profile =
+            std::env::temp_dir().join(format!("clicktodial-browser-{}-{port}", std::process::id()));
+        let mut browser = Browser {
+            driver,
+            profile,
+            client: None,
+        };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver does not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-quic".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,1000".into(),
+        ];
+        args.push(format!("--user-data-dir={}", browser.profile.display()));
+        let mut options = json!({ "args": args });
+        let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if std::path::Path::new(&binary).exists() {
+            options["binary"] = json!(binary);
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("chrome"));
+        caps.insert("goog:chromeOptions".into(), options);
+        // An alert stays open, so a test can see that none was raised.
+        caps.insert("unhandledPromptBehavior".into(), json!("ignore"));
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = tokio::time::timeout(
+            WAIT,
+            ClientBuilder::new(connector)
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await
+        .expect("a WebDriver session within the wait")
+        .expect("a WebDriver session");
+        browser.client = Some(client);
+        browser
+    }
+
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("a session")
+    }
+
+    /// Ends the session (Chromium quits) and then the driver.
+    async fn close(mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            // The whole group: chromedriver and the Chromium it started.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", self.driver.id())])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Runs `body` against a fresh page of a fresh `serve` (started with
+/// `serve_args`), then closes the browser whatever happened, then fails
+/// the test if the body did.
+async fn with_page<F>(serve_args: &[&str], body: F)
+where
+    F: AsyncFnOnce(&Client, &mut Server) -> Result,
+{
+    let mut serve = Server::start("serve", serve_args);
+    let browser = Browser::start().await;
+    let outcome = async {
+        browser
+            .client()
+            .goto(&format!("{}/", serve.url))
+            .await
+            .map_err(|e| format!("the page does not load: {e}"))?;
+        wait_for(browser.client(), "body[data-ready]").await?;
+        body(browser.client(), &mut serve).await
+    }
+    .await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn wait_for(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    c.wait()
+        .at_most(WAIT)
+        .every(Duration::from_millis(50))
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("`{css}` does not appear within {WAIT:?}: {e}"))
+}
+
+/// Waits until `script` (a function body) returns true.
+async fn wait_until(c: &Client, script: &str, what: &str) -> Result {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let v = js(c, script).await?;
+        if v == Value::Bool(true) {
+            return Ok(());
+        }
+        ensure!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn js(c: &Client, script: &str) -> Result<Value> {
+    c.execute(script, vec![])
+        .await
+        .map_err(|e| format!("script failed: {e}"))
+}
+
+async fn screenshot(c: &Client, name: &str) -> Result {
+    let png = c
+        .screenshot()
+        .await
+        .map_err(|e| format!("no screenshot: {e}"))?;
+    let path = artifacts().join(format!("{name}.png"));
+    std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Types `text` into the link box as a user pasting it would (BMP text
+/// only: chromedriver cannot type other characters), then presses Check.
+async fn paste(c: &Client, text: &str) -> Result {
+    let input = wait_for(c, "#input").await?;
+    input.clear().await.map_err(|e| e.to_string())?;
+    input.send_keys(text).await.map_err(|e| e.to_string())?;
+    check(c).await
+}
+
+/// Sets the link box's value directly (any text), then presses Check.
+async fn set_input(c: &Client, text: &str) -> Result {
+    c.execute(
+        "document.getElementById('input').value = arguments[0];",
+        vec![json!(text)],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    check(c).await
+}
+
+async fn check(c: &Client) -> Result {
+    // A stale answer must not pass for this one.
+    js(c, "document.getElementById('status').textContent = ''; document.getElementById('findings').replaceChildren(); return true;").await?;
+    c.find(Locator::Id("check"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_until(
+        c,
+        "return document.getElementById('status').textContent !== '' && document.querySelectorAll('#findings li').length > 0;",
+        "the findings",
+    )
+    .await
+}
+
+/// The text underlined for the finding listed with `kind`, and whether the
+/// list says it has no single place.
+async fn underlined(c: &Client, kind: &str) -> Result<(String, bool)> {
+    let v = c
+        .execute(
+            "const li = document.querySelector(`#findings li[data-kind='${arguments[0]}']`);
+             if (!li) return null;
+             const n = li.id.replace('finding-', '');
+             const marks = [...document.querySelectorAll('#link-view mark')]
+               .filter((m) => m.dataset.findings.split(' ').includes(n));
+             return [marks.map((m) => m.textContent).join(''), !!li.querySelector('.at.none')];",
+            vec![json!(kind)],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let pair = v
+        .as_array()
+        .ok_or_else(|| format!("no finding `{kind}` is listed"))?;
+    Ok((
+        pair[0].as_str().unwrap_or_default().to_owned(),
+        pair[1].as_bool().unwrap_or(false),
+    ))
+}
+
+async fn text_of(c: &Client, css: &str) -> Result<String> {
+    wait_for(c, css)
+        .await?
+        .text()
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `POST /api/<route>` from the test itself: what the terminal gets.
+async fn api(serve: &Server, route: &str, body: Value) -> Value {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(WAIT)
+        .build()
+        .unwrap()
+        .post(format!("{}/api/{route}", serve.url))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The text `span` (UTF-8 byte offsets) covers in the API's `link`.
+fn span_text(answer: &Value, kind: &str) -> Option<String> {
+    let f = answer["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["kind"] == kind)?;
+    let span = f["span"].as_array()?;
+    let (a, b) = (span[0].as_u64()? as usize, span[1].as_u64()? as usize);
+    answer["link"].as_str()?.get(a..b).map(str::to_owned)
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn example_2s_broken_token_is_listed_and_underlined() {
+    with_page(&[], async |c, serve| {
+        let example2 = common::vendor("example2.url");
+        paste(c, example2.trim_end()).await?;
+        screenshot(c, "example2").await?;
+        let item = text_of(c, "#findings li[data-kind='unterminated-token']").await?;
+        ensure!(
+            item.contains("$call_answered_time") && item.contains("WARNING"),
+            "the finding names the token and its severity: {item}"
+        );
+        let (text, nowhere) = underlined(c, "unterminated-token").await?;
+        let api = api(serve, "lint", json!({"link": example2})).await;
+        match span_text(&api, "unterminated-token") {
+            Some(expected) => {
+                ensure!(
+                    text == "$call_answered_time" && text == expected,
+                    "underlined `{text}`, the token is `$call_answered_time`"
+                );
+            }
+            None => ensure!(
+                text.is_empty() && nowhere,
+                "no span yet: nothing underlined, and the finding says so (got `{text}`)"
+            ),
+        }
+        // The link shown is the one the spans point into: lines joined.
+        let shown = text_of(c, "#link-view").await?;
+        ensure!(
+            shown == api["link"].as_str().unwrap_or_default(),
+            "the link shown: {shown}"
+        );
+        // And the findings say what the terminal says, in its order.
+        let kinds = js(
+            c,
+            "return [...document.querySelectorAll('#findings li')].map((li) => li.dataset.kind);",
+        )
+        .await?;
+        let expected: Vec<&Value> = api["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| &f["kind"])
+            .collect();
+        ensure!(kinds == json!(expected), "kinds {kinds} vs {expected:?}");
+        // Narrow window: still readable, nothing wider than the screen.
+        c.set_window_size(390, 900)
+            .await
+            .map_err(|e| e.to_string())?;
+        let overflow = js(
+            c,
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+        )
+        .await?;
+        screenshot(c, "example2-narrow").await?;
+        ensure!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "the page is wider than a narrow window by {overflow} px"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn non_ascii_text_before_a_finding_does_not_move_its_underline() {
+    with_page(&[], async |c, serve| {
+        // é (2 bytes), – (3 bytes), ü (2 bytes): 4 bytes more than characters.
+        let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222\
+                    &ctl_userdata=[name|José – Müller]oops[a|b]";
+        paste(c, link).await?;
+        screenshot(c, "non-ascii").await?;
+        let api = api(serve, "lint", json!({ "link": link })).await;
+        ensure!(
+            span_text(&api, "text-between-pairs").as_deref() == Some("oops"),
+            "the API's span: {api}"
+        );
+        let (text, _) = underlined(c, "text-between-pairs").await?;
+        ensure!(text == "oops", "underlined `{text}`, not `oops`");
+        let at = text_of(c, "#findings li[data-kind='text-between-pairs'] .at-text").await?;
+        ensure!(at == "oops", "the finding quotes `{at}`");
+
+        // A character outside the BMP (two UTF-16 units, four bytes).
+        let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222\
+                    &ctl_userdata=[name|😀 Zoë]oops[a|b]";
+        set_input(c, link).await?;
+        let (text, _) = underlined(c, "text-between-pairs").await?;
+        ensure!(text == "oops", "after an emoji, underlined `{text}`");
+        screenshot(c, "non-bmp").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn a_script_in_a_value_shows_as_text_and_never_runs() {
+    with_page(&[], async |c, _serve| {
+        let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222\
+                    &ctl_userdata=[note|<script>alert(1)</script>]\
+                    [pic|<img src=x onerror=\"window.__xss=1\">][start|$call_answered_time]";
+        paste(c, link).await?;
+        wait_for(c, "#user-data").await?;
+        wait_for(c, "#expanded").await?;
+        screenshot(c, "script-in-value").await?;
+        ensure!(
+            c.get_alert_text().await.is_err(),
+            "an alert is open: a script ran"
+        );
+        let flags = js(
+            c,
+            "return {
+               xss: window.__xss === undefined,
+               injected: document.querySelectorAll('main script, main img').length,
+             };",
+        )
+        .await?;
+        ensure!(
+            flags == json!({"xss": true, "injected": 0}),
+            "markup from the link became elements: {flags}"
+        );
+        let data = text_of(c, "#user-data").await?;
+        ensure!(
+            data.contains("<script>alert(1)</script>")
+                && data.contains("<img src=x onerror=\"window.__xss=1\">"),
+            "the values show literally: {data}"
+        );
+        let shown = text_of(c, "#link-view").await?;
+        ensure!(
+            shown.contains("<script>alert(1)</script>"),
+            "the link shows literally: {shown}"
+        );
+        let expanded = text_of(c, "#expanded").await?;
+        ensure!(
+            expanded.contains("<script>alert(1)</script>"),
+            "the expanded data shows literally: {expanded}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn a_simulated_call_shows_the_callback_body() {
+    with_page(&[], async |c, serve| {
+        let link = format!(
+            "{}[ctl_callbackUrl|https://crm.example.com/clicktodial/callback?transaction=$transaction_id$]",
+            common::vendor("example1.url").trim_end()
+        );
+        set_input(c, &link).await?;
+        // The defaults ran already; now the user's call.
+        wait_for(c, "#callback-body").await?;
+        let fields = [
+            ("sim-answered", "2024-03-12T17:04:05Z"),
+            ("sim-duration", "90s"),
+            ("sim-record", "00T000000000042"),
+        ];
+        for (id, value) in fields {
+            let input = c
+                .find(Locator::Id(id))
+                .await
+                .map_err(|e| e.to_string())?;
+            input.clear().await.map_err(|e| e.to_string())?;
+            input.send_keys(value).await.map_err(|e| e.to_string())?;
+        }
+        let codes = c
+            .find(Locator::Id("sim-codes"))
+            .await
+            .map_err(|e| e.to_string())?;
+        codes.clear().await.map_err(|e| e.to_string())?;
+        codes
+            .send_keys("Sales:WON:Closed won")
+            .await
+            .map_err(|e| e.to_string())?;
+        js(c, "document.getElementById('sim-result').replaceChildren(); return true;").await?;
+        c.find(Locator::Id("simulate"))
+            .await
+            .map_err(|e| e.to_string())?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        let body = text_of(c, "#callback-body").await?;
+        c.execute(
+            "document.getElementById('callback-body').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        screenshot(c, "simulated-call").await?;
+        c.set_window_size(1280, 4000)
+            .await
+            .map_err(|e| e.to_string())?;
+        screenshot(c, "simulated-call-whole-page").await?;
+        c.set_window_size(390, 6000)
+            .await
+            .map_err(|e| e.to_string())?;
+        let overflow = js(
+            c,
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+        )
+        .await?;
+        screenshot(c, "simulated-call-narrow").await?;
+        ensure!(
+            overflow.as_i64().unwrap_or(1) <= 0,
+            "the results are wider than a narrow window by {overflow} px"
+        );
+        let expected = api(
+            serve,
+            "simulate",
+            json!({
+                "link": link,
+                "answered": "2024-03-12T17:04:05Z",
+                "duration": "90s",
+                "record_id": "00T000000000042",
+                "code": ["Sales:WON:Closed won"],
+                "notes": "Customer wants a quote by Friday",
+                "tz": "America/Los_Angeles",
+            }),
+        )
+        .await;
+        ensure!(
+            body == expected["callback"]["form"].as_str().unwrap_or("(none)"),
+            "the page's callback body `{body}` is not the API's {}",
+            expected["callback"]
+        );
+        ensure!(
+            body.contains("resultCode=SUCCESS") && body.contains("ctl_newRecordId%7C00T000000000042"),
+            "the callback reports the create: {body}"
+        );
+        let explain = text_of(c, "#explain").await?;
+        ensure!(
+            !explain.contains("null") && !explain.contains("undefined"),
+            "a missing part shows as JavaScript's null: {explain}"
+        );
+        let code = text_of(c, "#result-code").await?;
+        ensure!(code == "SUCCESS", "result code {code}");
+        let sfdc = text_of(c, "#sfdc-body").await?;
+        ensure!(sfdc.contains("\"Subject\"") || sfdc.contains("\"subject\""), "the Salesforce request: {sfdc}");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn placing_the_call_from_the_page_reaches_a_callback_receiver() {
+    let mut receive = Server::start("receive", &[]);
+    let receiver = receive.url.clone();
+    with_page(&["--allow-private-callbacks"], async |c, _serve| {
+        let link = format!(
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone=6502022222\
+             &ctl_userdata=[id|42][Transactionid|$interaction_guid$]\
+             [ctl_callbackUrl|{receiver}/cb?t=$transaction_id$]"
+        );
+        set_input(c, &link).await?;
+        wait_for(c, "#place-section:not([hidden])").await?;
+        c.find(Locator::Id("place"))
+            .await
+            .map_err(|e| e.to_string())?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        let placed = text_of(c, "#place-result .placed").await?;
+        screenshot(c, "placed-call").await?;
+        ensure!(
+            placed.contains("16502022222"),
+            "the page shows the call placed: {placed}"
+        );
+        let guid = placed
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let line = receive
+            .next_line(WAIT)
+            .ok_or("no callback reached the receiver")?;
+        let callback: Value = serde_json::from_str(&line).map_err(|e| e.to_string())?;
+        ensure!(
+            callback["ctl_userdata"][1] == json!(["Transactionid", guid]),
+            "the callback is this call's: {callback}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium; .ci/run installs it"]
+async fn a_template_gets_a_sample_record_and_its_filled_link_is_checked() {
+    with_page(&[], async |c, serve| {
+        let template = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}\
+                        &ctl_userdata=[WhatId|{!Account.Id}][Subject|Call {!Account.Name}]";
+        paste(c, template).await?;
+        wait_for(c, "#template-section:not([hidden])").await?;
+        let fields = js(
+            c,
+            "return [...document.querySelectorAll('#fields input')].map((i) => [i.dataset.field, i.value]);",
+        )
+        .await?;
+        ensure!(
+            fields
+                == json!([
+                    ["Account.Phone", "(650) 555-0142"],
+                    ["Account.Id", "001A000001XyZab"],
+                    ["Account.Name", "Pat Example"]
+                ]),
+            "the sample record: {fields}"
+        );
+        let filled = text_of(c, "#filled").await?;
+        let expected = api(
+            serve,
+            "fill",
+            json!({"template": template, "fields": {
+                "Account.Phone": "(650) 555-0142",
+                "Account.Id": "001A000001XyZab",
+                "Account.Name": "Pat Example",
+            }}),
+        )
+        .await;
+        ensure!(
+            filled == expected["link"].as_str().unwrap_or_default(),
+            "the filled link `{filled}` is not the API's {expected}"
+        );
+        let dial = text_of(c, "#dial-string").await?;
+        ensure!(dial == "6505550142", "the filled link dials {dial}");
+        screenshot(c, "template").await?;
+
+        // A record whose phone is not a number: the finding is in place.
+        let phone = c
+            .find(Locator::Css("#fields input[data-field='Account.Phone']"))
+            .await
+            .map_err(|e| e.to_string())?;
+        phone.clear().await.map_err(|e| e.to_string())?;
+        phone.send_keys("call me").await.map_err(|e| e.to_string())?;
+        wait_for(c, "#findings li[data-kind='invalid-phone']").await?;
+        let (text, _) = underlined(c, "invalid-phone").await?;
+        ensure!(
+            text == "call+me" || text == "call%20me" || text == "call me",
+            "underlined `{text}`"
+        );
+        screenshot(c, "template-bad-record").await?;
+        Ok(())
+    })
+    .await;
+}
