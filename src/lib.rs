@@ -140,28 +140,16 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod callback;
-mod callback_url;
-mod context;
-mod crm;
-mod error;
-mod from_str;
-mod grammar;
-#[cfg(feature = "http")]
-mod http_edge;
-mod link;
+// The rooms, by phase; no room imports a higher one.
+mod error; // the typed errors every room reports with
+mod grammar; // `[name|value]…` text to pairs (nom)
 mod lint;
-mod place_call;
-mod plan;
-mod request;
-mod screenpop;
-mod sfdc;
-mod system;
-mod template;
-mod token;
-mod userdata;
-#[cfg(feature = "serde")]
-mod wire;
+mod payload; // screenpop, callback, Salesforce, callback URL policy, HTTP
+mod plan; // the action plan: what a call must do, and its result code
+mod request; // make_call.php: parse, validate, build; links as written
+mod system; // the data: typed system pairs (ctl_*)
+mod token; // tokens, the call context, templates
+mod userdata; // the data: ordered pairs, ExtTransactionData // advice on links that parse but will not do what was meant
 
 pub use chrono;
 pub use chrono_tz;
@@ -169,31 +157,28 @@ pub use chrono_tz;
 pub use http;
 pub use url;
 
-pub use callback::{Callback, ResultCode};
-pub use callback_url::{check_callback_url, CallbackPolicy};
-pub use context::{CallContext, TokenValues, TransactionCode};
-pub use crm::{
-    fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
-    LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
-};
 pub use error::{
     Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
 };
-pub use link::{LinkMap, LinkParam};
 pub use lint::{Lint, LintKind};
-pub use plan::{ActionPlan, CreateOutcome, CreateRecord, ScreenpopLaunch};
-pub use request::{ClickToDialRequest, RequestDiagnostic};
-pub use screenpop::Screenpop;
-pub use sfdc::SfdcCreate;
-pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
-pub use template::{expand, try_expand, ExpandError, Template};
-pub use token::Token;
-pub use userdata::{is_system_name, ExtTransactionData, UserData};
-
-// The HTTP edge and 8x8's JSON call API.
 #[cfg(feature = "http")]
-pub use http_edge::MAX_BODY_LEN;
-pub use place_call::PlaceCall;
+pub use payload::MAX_BODY_LEN;
+pub use payload::{
+    check_callback_url, Callback, CallbackPolicy, CreateOutcome, PlaceCall, ResultCode, Screenpop,
+    SfdcCreate,
+};
+pub use plan::{ActionPlan, CreateRecord, ScreenpopLaunch};
+pub use request::crm::{
+    fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
+    LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
+};
+pub use request::link::{LinkMap, LinkParam};
+pub use request::{ClickToDialRequest, RequestDiagnostic};
+pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
+pub use token::{
+    expand, try_expand, CallContext, ExpandError, Template, Token, TokenValues, TransactionCode,
+};
+pub use userdata::{is_system_name, ExtTransactionData, UserData};
 
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]

@@ -37,12 +37,12 @@ use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::ops::Range;
 
-use crate::callback_url::misplaced_token;
 use crate::error::Shown;
+use crate::payload::policy::misplaced_token;
 use crate::request::ClickToDialRequest;
 use crate::system::{known_system_name, SYSTEM_NAMES};
-use crate::template::scan;
-use crate::token::Token;
+use crate::token::table::Token;
+use crate::token::template::scan;
 use crate::userdata::{is_system_name, Pair, UserData};
 
 /// What a [`Lint`] found.
@@ -631,11 +631,7 @@ fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
     let hasher = RandomState::new();
     // hash -> (index of the first pair with the name, count)
     let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs().len());
-    let same = |a: usize, b: &str| {
-        data.pairs()
-            .get(a)
-            .is_some_and(|p| Key(p.name()) == Key(b))
-    };
+    let same = |a: usize, b: &str| data.pairs().get(a).is_some_and(|p| Key(p.name()) == Key(b));
     for (i, pair) in data.pairs().iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         let entry = seen
@@ -780,7 +776,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
     }
     let creates = action.is_some_and(|p| p.value().eq_ignore_ascii_case("create"))
         && integration.is_some_and(|p| p.value().eq_ignore_ascii_case("sfdc"));
-    if creates && crate::sfdc::object_type(data).is_none() {
+    if creates && crate::payload::sfdc::object_type(data).is_none() {
         lints.push(
             LintKind::CreateWithoutObjectType,
             action.and_then(span),

@@ -23,12 +23,12 @@
 
 use url::Url;
 
-use crate::callback::{Callback, ResultCode};
-use crate::callback_url::{check_callback_url, expand_callback_url, CallbackPolicy};
-use crate::context::{CallContext, TokenValues};
 use crate::error::RequestError;
-use crate::sfdc::SfdcCreate;
+use crate::payload::callback::{Callback, ResultCode};
+use crate::payload::policy::{check_callback_url, expand_callback_url, CallbackPolicy};
+use crate::payload::sfdc::{CreateOutcome, SfdcCreate};
 use crate::system::{Action, Integration, LaunchMode, SystemData};
+use crate::token::context::{CallContext, TokenValues};
 use crate::userdata::UserData;
 
 /// The record to create in the CRM.
@@ -75,28 +75,6 @@ pub struct ScreenpopLaunch {
     pub parent_id: Option<String>,
     /// `ctl_recordname`: the window or tab name.
     pub record_name: Option<String>,
-}
-
-/// How the create action went, as the contact center reports it to
-/// [`ActionPlan::finish`].
-///
-/// # Example
-///
-/// ```
-/// use clicktodial::CreateOutcome;
-/// let done = CreateOutcome::Created("00T5e00000AbCdE".into());
-/// assert_ne!(done, CreateOutcome::NotRun);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum CreateOutcome {
-    /// No create was attempted.
-    NotRun,
-    /// The record was created, with this id.
-    Created(String),
-    /// The create failed, with this error message.
-    Failed(String),
 }
 
 /// What the contact center must do for one call.
@@ -149,7 +127,7 @@ impl ActionPlan {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn new(data: &UserData<'_>) -> ActionPlan {
-        let object_type = crate::sfdc::object_type(data).map(str::to_owned);
+        let object_type = crate::payload::sfdc::object_type(data).map(str::to_owned);
         Self::from_system(&data.system(), object_type)
     }
 

@@ -585,3 +585,22 @@ mod serde_impls {
         }
     }
 }
+impl std::str::FromStr for UserData<'static> {
+    type Err = ParseError;
+
+    /// Parses strictly, as [`UserData::parse`], and owns the result.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::UserData;
+    ///
+    /// let data: UserData<'static> = "[ctl_action|create][subject|hi]".parse()?;
+    /// assert_eq!(data.get("subject"), Some("hi"));
+    /// assert!("[a|1".parse::<UserData<'static>>().is_err());
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        UserData::parse(s).map(UserData::into_owned)
+    }
+}

@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::payload::sfdc::write_json_string;
 use crate::request::ClickToDialRequest;
-use crate::sfdc::write_json_string;
 
 /// Bytes kept as they are in the tenant's path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -254,7 +254,7 @@ impl PlaceCall {
     /// ```
     pub fn interaction_guid(status: u16, body: &[u8]) -> Result<String, crate::RequestError> {
         use crate::error::RequestErrorKind;
-        use crate::http_edge::{not_json, one_line, MAX_DETAIL};
+        use crate::payload::http::{not_json, one_line, MAX_DETAIL};
         use serde_json::Value;
 
         let answer = |detail: String| -> crate::RequestError {
@@ -343,7 +343,7 @@ impl PlaceCall {
         action_token: &str,
     ) -> Result<http::Request<Vec<u8>>, crate::RequestError> {
         use crate::error::RequestErrorKind;
-        use crate::http_edge::{basic_value, check_credential, endpoint, json_post};
+        use crate::payload::http::{basic_value, check_credential, endpoint, json_post};
 
         check_credential("the user name", username, false)?;
         if username.contains(':') {

@@ -83,7 +83,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::error::{ParseError, RequestErrorKind};
-use crate::link;
+use crate::request::link;
 use crate::userdata::UserData;
 
 /// The longest value an expression may produce (nested `SUBSTITUTE`s could

@@ -28,7 +28,7 @@ use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 use url::form_urlencoded;
 
-use crate::callback::{Callback, ResultCode};
+use crate::payload::callback::{Callback, ResultCode};
 use crate::request::ClickToDialRequest;
 use crate::userdata::UserData;
 

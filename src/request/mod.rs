@@ -50,14 +50,17 @@
 //!   what would not read back the same: an `extra` name that is empty, has
 //!   white space around it, is given twice or is a known parameter.
 
+pub(crate) mod crm;
+pub(crate) mod link;
+
 use std::fmt;
 use std::ops::Range;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::{Diagnostic, ParseErrorKind, RequestError, RequestErrorKind};
-use crate::link::{self, Origin};
 use crate::userdata::{ExtTransactionData, UserData};
+use link::Origin;
 
 /// Every byte outside `A-Z a-z 0-9 - . _ ~` is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -998,5 +1001,27 @@ impl ClickToDialRequest {
             check_digits(CALLER_ID, caller_id).map_err(|(e, _)| e)?;
         }
         Ok(())
+    }
+}
+impl std::str::FromStr for ClickToDialRequest {
+    type Err = RequestError;
+
+    /// Parses a whole click-to-dial URL, as [`ClickToDialRequest::from_url`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    ///
+    /// let req: ClickToDialRequest =
+    ///     "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone=6502928880".parse()?;
+    /// assert_eq!(req.dial_string(), "16502928880");
+    /// assert!("http://vcc-na4.8x8.com/AGUI/make_call.php?phone=1"
+    ///     .parse::<ClickToDialRequest>()
+    ///     .is_err());
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ClickToDialRequest::from_url(s)
     }
 }

@@ -240,6 +240,28 @@ fn needs_escape(c: char) -> bool {
     )
 }
 
+/// How the create action went, as the contact center reports it to
+/// [`ActionPlan::finish`](crate::ActionPlan::finish).
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::CreateOutcome;
+/// let done = CreateOutcome::Created("00T5e00000AbCdE".into());
+/// assert_ne!(done, CreateOutcome::NotRun);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum CreateOutcome {
+    /// No create was attempted.
+    NotRun,
+    /// The record was created, with this id.
+    Created(String),
+    /// The create failed, with this error message.
+    Failed(String),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

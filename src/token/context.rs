@@ -71,7 +71,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
-use crate::token::Token;
+use crate::token::table::Token;
 
 /// What the contact center knows about a call when it expands tokens.
 ///

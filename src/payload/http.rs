@@ -32,12 +32,12 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderValue, Method, Request, Uri};
 use url::Url;
 
-use crate::callback::Callback;
 use crate::error::{RequestError, RequestErrorKind};
-use crate::plan::CreateOutcome;
+use crate::payload::callback::Callback;
+use crate::payload::screenpop::Screenpop;
+use crate::payload::sfdc::CreateOutcome;
+use crate::payload::sfdc::SfdcCreate;
 use crate::request::ClickToDialRequest;
-use crate::screenpop::Screenpop;
-use crate::sfdc::SfdcCreate;
 
 /// The largest form body [`ClickToDialRequest::from_http`] and
 /// [`Callback::from_http`] read: 64 KiB. A `ctl_userdata` is a few hundred

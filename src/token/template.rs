@@ -29,8 +29,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::context::{CallContext, TokenValues};
-use crate::token::Token;
+use crate::token::context::{CallContext, TokenValues};
+use crate::token::table::Token;
 use crate::userdata::UserData;
 
 /// Finds every token in `input`, in order, calling

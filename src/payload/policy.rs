@@ -31,10 +31,10 @@ use std::ops::Range;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::{Host, Url};
 
-use crate::context::TokenValues;
 use crate::error::{RequestError, RequestErrorKind};
-use crate::template::scan;
-use crate::token::Token;
+use crate::token::context::TokenValues;
+use crate::token::table::Token;
+use crate::token::template::scan;
 
 /// What [`check_callback_url`] accepts.
 ///
