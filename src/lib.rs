@@ -115,6 +115,7 @@
 
 mod callback;
 mod callback_url;
+mod compiled;
 mod context;
 mod error;
 mod grammar;
@@ -130,6 +131,7 @@ mod userdata;
 
 pub use callback::{Callback, ResultCode};
 pub use callback_url::{check_callback_url, CallbackPolicy};
+pub use compiled::{CallBuffers, CompiledLink};
 pub use context::{CallContext, TokenValues, TransactionCode};
 pub use error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
 pub use lint::{Lint, LintKind};
