@@ -31,7 +31,8 @@ use crate::plan::{ActionPlan, CreateOutcome};
 use crate::request::ClickToDialRequest;
 use crate::screenpop::Screenpop;
 use crate::sfdc::{write_json_string, SfdcCreate};
-use crate::template::Template;
+use crate::template::{Template, TemplatePiece};
+use crate::token::Token;
 use crate::userdata::UserData;
 
 /// Marks the probe values compiling puts through the crate's own functions
@@ -151,6 +152,79 @@ struct JsonField {
     value: usize,
 }
 
+/// One operation of the values' program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Op {
+    /// Literal text, never empty.
+    Text(Box<str>),
+    /// A token, by [`Token::index`].
+    Token(usize),
+    /// The end of a value.
+    End,
+}
+
+/// Every value of a link as one program: literal text and tokens, with an
+/// `End` after each value, so that one loop writes them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Program {
+    ops: Vec<Op>,
+    /// Each token used, with how often it occurs.
+    tokens: Vec<(Token, usize)>,
+    /// The literal text's length in all.
+    literal_len: usize,
+}
+
+impl Program {
+    /// Appends a value.
+    fn push(&mut self, template: &Template) {
+        for piece in template.pieces() {
+            match piece {
+                TemplatePiece::Text(text) => {
+                    self.literal_len += text.len();
+                    self.ops.push(Op::Text(text.into()));
+                }
+                TemplatePiece::Token(token) => {
+                    match self.tokens.iter_mut().find(|(t, _)| *t == token) {
+                        Some((_, count)) => *count += 1,
+                        None => self.tokens.push((token, 1)),
+                    }
+                    self.ops.push(Op::Token(token.index()));
+                }
+            }
+        }
+        self.ops.push(Op::End);
+    }
+
+    /// Writes every value into `values` (cleared first), and where each is
+    /// into `ranges`.
+    fn run(&self, ctx: &CallContext, values: &mut String, ranges: &mut Vec<Range<usize>>) {
+        values.clear();
+        ranges.clear();
+        let mut token_values = TokenValues::new(ctx);
+        for (token, _) in &self.tokens {
+            token_values.fill(*token);
+        }
+        let mut table = [""; Token::ALL.len()];
+        token_values.peek_into(self.tokens.iter().map(|(t, _)| *t), &mut table);
+        let mut len = self.literal_len;
+        for (token, count) in &self.tokens {
+            len += table.get(token.index()).map_or(0, |v| v.len()) * count;
+        }
+        values.reserve(len);
+        let mut start = 0;
+        for op in &self.ops {
+            match op {
+                Op::Text(text) => values.push_str(text),
+                Op::Token(i) => values.push_str(table.get(*i).copied().unwrap_or_default()),
+                Op::End => {
+                    ranges.push(start..values.len());
+                    start = values.len();
+                }
+            }
+        }
+    }
+}
+
 /// A `ctl_userdata` link compiled once, to render the bodies of many calls.
 ///
 /// Built from a request or its [`UserData`] (tokens unexpanded), it holds
@@ -212,8 +286,8 @@ struct JsonField {
 #[derive(Debug, Clone)]
 pub struct CompiledLink {
     plan: ActionPlan,
-    /// Each pair's value, compiled.
-    values: Vec<Template>,
+    /// Every value, compiled.
+    program: Program,
     /// Each pair's `[name|`, the name escaped.
     opens: Vec<String>,
     /// The pair whose expanded value names the sObject, when the plan
@@ -281,11 +355,11 @@ impl CompiledLink {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn with_plan(data: &UserData<'_>, plan: ActionPlan) -> CompiledLink {
-        let mut values = Vec::with_capacity(data.len());
+        let mut program = Program::default();
         let mut opens = Vec::with_capacity(data.len());
         let mut probe = UserData::new();
         for (i, (name, value)) in data.iter().enumerate() {
-            values.push(Template::compile(value));
+            program.push(&Template::compile(value));
             opens.push(open_pair(name));
             // The names are not empty (they come from data), so this holds.
             let _ = probe.push(name.to_owned(), probe_value(i));
@@ -320,7 +394,7 @@ impl CompiledLink {
 
         CompiledLink {
             plan,
-            values,
+            program,
             opens,
             object_type,
             json,
@@ -355,7 +429,7 @@ impl CompiledLink {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.opens.len()
     }
 
     /// Whether the link has no pair.
@@ -367,7 +441,32 @@ impl CompiledLink {
     /// assert!(CompiledLink::new(&UserData::new()).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.opens.is_empty()
+    }
+
+    /// Expands every value of the link for one call into `out`
+    /// ([`CallBuffers::values`]), as [`UserData::expand`] expands them, and
+    /// empties the bodies. [`render_into`](CompiledLink::render_into) starts
+    /// with this.
+    ///
+    /// Each token's value is formatted once, the output is sized once, and
+    /// the values are written one after the other into one buffer.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallBuffers, CallContext, CompiledLink, UserData};
+    /// let link = CompiledLink::new(&UserData::parse("[a|$caller_id$][b|x$equal$y][c|$caller_id$!]")?);
+    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut out = CallBuffers::new();
+    /// link.expand_into(&ctx, &mut out);
+    /// assert_eq!(out.values().collect::<Vec<_>>(), ["42", "x=y", "42!"]);
+    /// assert_eq!(out.ctl_userdata(), "");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn expand_into(&self, ctx: &CallContext, out: &mut CallBuffers) {
+        out.clear();
+        self.program.run(ctx, &mut out.values, &mut out.ranges);
     }
 
     /// The callback URL for a call, as [`ActionPlan::callback`] gives it
@@ -425,15 +524,7 @@ impl CompiledLink {
         agent: &Screenpop,
         out: &mut CallBuffers,
     ) {
-        // Every value, expanded once, one after the other.
-        out.values.clear();
-        out.ranges.clear();
-        let mut token_values = TokenValues::new(ctx);
-        for template in &self.values {
-            let start = out.values.len();
-            template.expand_with(&mut token_values, &mut out.values);
-            out.ranges.push(start..out.values.len());
-        }
+        self.expand_into(ctx, out);
         let value = |i: usize| -> &str {
             out.ranges
                 .get(i)
@@ -492,12 +583,15 @@ impl CompiledLink {
             5 => agent.role.as_str(),
             _ => "",
         };
+        // Both forms post the same text: encoded once, copied twice.
+        out.encoded.clear();
+        push_form_encoded(&mut out.encoded, &out.ctl_userdata);
         let fill = |pieces: &[Piece], body: &mut String| {
             body.clear();
             for piece in pieces {
                 match piece {
                     Piece::Encoded(text) => body.push_str(text),
-                    Piece::Slot(Slot::UserData) => push_form_encoded(body, &out.ctl_userdata),
+                    Piece::Slot(Slot::UserData) => body.push_str(&out.encoded),
                     Piece::Slot(Slot::Outcome) => push_form_encoded(body, outcome_text),
                     Piece::Slot(Slot::Agent(i)) => push_form_encoded(body, agent_field(*i)),
                 }
@@ -633,6 +727,8 @@ pub struct CallBuffers {
     values: String,
     ranges: Vec<Range<usize>>,
     ctl_userdata: String,
+    /// `ctl_userdata`, form-encoded.
+    encoded: String,
     sfdc_json: String,
     /// Where the expanded `ObjectType` is in `values`, when there is a create.
     sobject: Option<Range<usize>>,
@@ -661,12 +757,45 @@ impl CallBuffers {
             values: String::new(),
             ranges: Vec::new(),
             ctl_userdata: String::new(),
+            encoded: String::new(),
             sfdc_json: String::new(),
             sobject: None,
             screenpop: String::new(),
             callback: String::new(),
             result_code: ResultCode::Ignore,
         }
+    }
+
+    /// Empties every buffer, keeping its room.
+    fn clear(&mut self) {
+        self.values.clear();
+        self.ranges.clear();
+        self.ctl_userdata.clear();
+        self.encoded.clear();
+        self.sfdc_json.clear();
+        self.sobject = None;
+        self.screenpop.clear();
+        self.callback.clear();
+        self.result_code = ResultCode::Ignore;
+    }
+
+    /// The expanded values of the link's pairs, in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallBuffers, CallContext, CompiledLink, UserData};
+    /// let link = CompiledLink::new(&UserData::parse("[a|$notes$][b|2]")?);
+    /// let ctx = CallContext { notes: "n".into(), ..Default::default() };
+    /// let mut out = CallBuffers::new();
+    /// link.expand_into(&ctx, &mut out);
+    /// assert_eq!(out.values().collect::<Vec<_>>(), ["n", "2"]);
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    pub fn values(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.ranges
+            .iter()
+            .map(|r| self.values.get(r.clone()).unwrap_or(""))
     }
 
     /// The finished `ctl_userdata` text: the expanded pairs, with the record

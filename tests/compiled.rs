@@ -21,6 +21,7 @@ use proptest::prelude::*;
 /// What the step-by-step path gives for one call.
 #[derive(Debug, PartialEq, Eq)]
 struct Bodies {
+    values: Vec<String>,
     ctl_userdata: String,
     sobject: Option<String>,
     sfdc_json: Option<String>,
@@ -39,12 +40,14 @@ fn old_path(
     let plan = ActionPlan::new(data);
     let expanded = data.expand(ctx);
     let create = plan.sfdc_create(&expanded);
+    let values = expanded.iter().map(|(_, v)| v.to_owned()).collect();
     let done = plan.finish(expanded, outcome.clone());
     let screenpop = Screenpop {
         ctl_userdata: done.ctl_userdata.to_string(),
         ..agent.clone()
     };
     Bodies {
+        values,
         ctl_userdata: done.ctl_userdata.to_string(),
         sobject: create.as_ref().map(|c| c.sobject.clone()),
         sfdc_json: create.as_ref().map(|c| c.to_json()),
@@ -57,6 +60,7 @@ fn old_path(
 
 fn compiled_path(out: &CallBuffers) -> Bodies {
     Bodies {
+        values: out.values().map(str::to_owned).collect(),
         ctl_userdata: out.ctl_userdata().to_owned(),
         sobject: out.sobject().map(str::to_owned),
         sfdc_json: out.sfdc_json().map(str::to_owned),
