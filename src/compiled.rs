@@ -18,6 +18,7 @@
 //! ([`Screenpop::to_form`], [`Callback::to_form`]) what they do with each
 //! pair and field, and records the answer as a layout.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use url::form_urlencoded;
@@ -371,7 +372,8 @@ impl CompiledLink {
             None => (None, Vec::new()),
         };
 
-        let finish = |outcome: CreateOutcome| learn_finish(&plan, &probe, outcome);
+        let names: Vec<&str> = data.iter().map(|(name, _)| name).collect();
+        let finish = |outcome: CreateOutcome| learn_finish(&plan, &probe, &names, outcome);
         let not_run = finish(CreateOutcome::NotRun);
         let created = finish(CreateOutcome::Created(OUTCOME_PROBE.to_owned()));
         let failed = finish(CreateOutcome::Failed(OUTCOME_PROBE.to_owned()));
@@ -644,13 +646,14 @@ fn escape_value(out: &mut String, value: &str) {
 /// name once, where it first appears, with the value of its last pair.
 fn json_layout(create: &SfdcCreate) -> Vec<JsonField> {
     let mut fields: Vec<JsonField> = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
+    // Where each name's field is, so that compiling stays linear.
+    let mut at: HashMap<&str, usize> = HashMap::with_capacity(create.fields.len());
     for (name, value) in &create.fields {
         let Some(i) = probe_index(value) else {
             continue;
         };
-        if let Some(at) = names.iter().position(|n| n == name) {
-            if let Some(field) = fields.get_mut(at) {
+        if let Some(&j) = at.get(name.as_str()) {
+            if let Some(field) = fields.get_mut(j) {
                 field.value = i;
             }
             continue;
@@ -661,7 +664,7 @@ fn json_layout(create: &SfdcCreate) -> Vec<JsonField> {
         }
         write_json_string(&mut key, name);
         key.push(':');
-        names.push(name);
+        at.insert(name, fields.len());
         fields.push(JsonField { key, value: i });
     }
     fields
@@ -669,13 +672,18 @@ fn json_layout(create: &SfdcCreate) -> Vec<JsonField> {
 
 /// What the plan's finish does with the link's pairs for one kind of
 /// outcome, learnt by finishing the probe data.
-fn learn_finish(plan: &ActionPlan, probe: &UserData<'_>, outcome: CreateOutcome) -> Finish {
+fn learn_finish(
+    plan: &ActionPlan,
+    probe: &UserData<'_>,
+    names: &[&str],
+    outcome: CreateOutcome,
+) -> Finish {
     let done: Callback = plan.finish(probe.clone(), outcome);
     let pairs = done
         .ctl_userdata
         .iter()
         .map(|(name, value)| match probe_index(value) {
-            Some(i) if probe.iter().nth(i).is_some_and(|(n, _)| n == name) => FinishedPair::Kept(i),
+            Some(i) if names.get(i) == Some(&name) => FinishedPair::Kept(i),
             _ => FinishedPair::Added {
                 open: open_pair(name),
                 value: if value == OUTCOME_PROBE {

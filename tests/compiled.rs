@@ -503,3 +503,28 @@ fn replay(bytes: &[u8]) {
         check(&data, &[(ctx, outcome, agent)]);
     }
 }
+
+#[test]
+fn a_large_link_compiles_and_agrees() {
+    // Distinct names and duplicates, a token in some values: compiling is
+    // linear in the pairs (a quadratic field lookup once made this slow).
+    let mut data =
+        UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]").unwrap();
+    for i in 0..5000 {
+        let name = format!("Field_{}", i % 4000);
+        let value = if i % 3 == 0 {
+            format!("v{i} $caller_id$")
+        } else {
+            format!("v{i}")
+        };
+        data.push(name, value).unwrap();
+    }
+    let calls = [(
+        checks::rich_context(),
+        CreateOutcome::Created("00T1".into()),
+        Screenpop::default(),
+    )];
+    check(&data, &calls);
+    let out = CompiledLink::new(&data).render(&calls[0].0, &calls[0].1, &calls[0].2);
+    assert_eq!(out.sfdc_json().unwrap().matches("\"Field_").count(), 4000);
+}
