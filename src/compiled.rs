@@ -156,8 +156,10 @@ struct JsonField {
 /// One operation of the values' program.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Op {
-    /// Literal text, never empty.
+    /// Literal text of two characters or more.
     Text(Box<str>),
+    /// Literal text of one character (pushed without a copy call).
+    Char(char),
     /// A token, by [`Token::index`].
     Token(usize),
     /// The end of a value.
@@ -182,7 +184,11 @@ impl Program {
             match piece {
                 TemplatePiece::Text(text) => {
                     self.literal_len += text.len();
-                    self.ops.push(Op::Text(text.into()));
+                    let mut chars = text.chars();
+                    self.ops.push(match (chars.next(), chars.next()) {
+                        (Some(c), None) => Op::Char(c),
+                        _ => Op::Text(text.into()),
+                    });
                 }
                 TemplatePiece::Token(token) => {
                     match self.tokens.iter_mut().find(|(t, _)| *t == token) {
@@ -216,6 +222,7 @@ impl Program {
         for op in &self.ops {
             match op {
                 Op::Text(text) => values.push_str(text),
+                Op::Char(c) => values.push(*c),
                 Op::Token(i) => values.push_str(table.get(*i).copied().unwrap_or_default()),
                 Op::End => {
                     ranges.push(start..values.len());
