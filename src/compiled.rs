@@ -19,6 +19,7 @@
 //! pair and field, and records the answer as a layout.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::ops::Range;
 
 use url::form_urlencoded;
@@ -722,7 +723,8 @@ fn learn_finish(
 
 /// The bodies of one call, written by [`CompiledLink::render_into`]; keep
 /// one per thread and reuse it for every call so that its buffers stop
-/// growing.
+/// growing. `Debug` shows every body but the screenpop form, which holds the
+/// agent's password.
 ///
 /// # Example
 ///
@@ -736,7 +738,7 @@ fn learn_finish(
 /// assert_eq!(out.ctl_userdata(), "[id|42]");
 /// # Ok::<(), clicktodial::ParseError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CallBuffers {
     /// Every expanded value, one after the other.
     values: String,
@@ -750,6 +752,23 @@ pub struct CallBuffers {
     screenpop: String,
     callback: String,
     result_code: ResultCode,
+}
+
+impl fmt::Debug for CallBuffers {
+    /// Shows every body except the screenpop form, which holds the agent's
+    /// password: only its length is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallBuffers")
+            .field("ctl_userdata", &self.ctl_userdata)
+            .field("sfdc_json", &self.sfdc_json())
+            .field("callback_form", &self.callback)
+            .field("result_code", &self.result_code)
+            .field(
+                "screenpop_form",
+                &format_args!("<{} bytes, redacted>", self.screenpop.len()),
+            )
+            .finish()
+    }
 }
 
 impl Default for CallBuffers {
@@ -950,6 +969,24 @@ mod tests {
         fn both<T: Send + Sync>() {}
         both::<CompiledLink>();
         both::<CallBuffers>();
+    }
+
+    #[test]
+    fn debug_never_shows_the_password() {
+        let link = CompiledLink::new(&UserData::parse("[ctl_launchopt|true][a|1]").unwrap());
+        let agent = Screenpop {
+            password: "pa55word".into(),
+            ..Screenpop::default()
+        };
+        let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &agent);
+        assert!(out.screenpop_form().contains("pa55word"));
+        for text in [format!("{out:?}"), format!("{out:#?}"), format!("{link:?}")] {
+            assert!(!text.contains("pa55word"), "{text}");
+            assert!(
+                text.contains("[a|1]") || text.contains("CompiledLink"),
+                "{text}"
+            );
+        }
     }
 
     #[test]
