@@ -1,13 +1,17 @@
 //! One whole call on the vendor's Example 1: request → plan → expand →
-//! SFDC create, screenpop and callback bodies; and each step on its own.
+//! SFDC create, screenpop and callback bodies; and each step on its own;
+//! then the same call with the link compiled once (`CompiledLink`), on one
+//! thread and on two sharing the link.
 //! See BENCHMARKS.md for what each row measures.
 
 mod common;
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use clicktodial::{
-    ActionPlan, CallContext, ClickToDialRequest, CreateOutcome, Screenpop, UserData,
+    ActionPlan, CallBuffers, CallContext, ClickToDialRequest, CompiledLink, CreateOutcome,
+    Screenpop, UserData,
 };
 use common::*;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -22,16 +26,25 @@ struct Bodies {
     callback: String,
 }
 
-fn screenpop_for(expanded: &UserData<'_>) -> Screenpop {
+fn agent() -> Screenpop {
     Screenpop {
         agent_id: "agent042".into(),
         username: "agent042".into(),
         password: "s3cret".into(),
         account: "acme".into(),
         role: "agent".into(),
-        ..Screenpop::for_userdata(expanded)
+        ctl_userdata: String::new(),
     }
 }
+
+fn screenpop_for(data: &UserData<'_>) -> Screenpop {
+    Screenpop {
+        ctl_userdata: data.to_string(),
+        ..agent()
+    }
+}
+
+const RECORD_ID: &str = "00T5e00000AbCdE";
 
 /// The whole call, from the request URL to the three bodies.
 fn whole_call(url: &str, ctx: &CallContext) -> Bodies {
@@ -42,16 +55,62 @@ fn whole_call(url: &str, ctx: &CallContext) -> Bodies {
     let create = plan
         .sfdc_create(&expanded)
         .expect("Example 1 creates a Task");
-    let screenpop = screenpop_for(&expanded).to_form();
-    let callback = plan
-        .finish(expanded, CreateOutcome::Created("00T5e00000AbCdE".into()))
-        .to_form();
+    let done = plan.finish(expanded, CreateOutcome::Created(RECORD_ID.into()));
+    // The screenpop posts the finished data (`ActionPlan::finish`).
+    let screenpop = screenpop_for(&done.ctl_userdata).to_form();
+    let callback = done.to_form();
     Bodies {
         sfdc_path: create.path("v59.0"),
         sfdc_json: create.to_json(),
         screenpop,
         callback,
     }
+}
+
+/// The same call with the link compiled once: render into reused buffers,
+/// then the REST path.
+fn compiled_call(
+    link: &CompiledLink,
+    ctx: &CallContext,
+    agent: &Screenpop,
+    out: &mut CallBuffers,
+) -> String {
+    let outcome = CreateOutcome::Created(RECORD_ID.into());
+    link.render_into(ctx, &outcome, agent, out);
+    out.sfdc_path("v59.0").expect("Example 1 creates a Task")
+}
+
+fn bodies_of(out: &CallBuffers, sfdc_path: String) -> Bodies {
+    Bodies {
+        sfdc_path,
+        sfdc_json: out.sfdc_json().unwrap_or_default().to_owned(),
+        screenpop: out.screenpop_form().to_owned(),
+        callback: out.callback_form().to_owned(),
+    }
+}
+
+/// `calls` compiled calls on each of `threads` threads sharing one link,
+/// each thread with its own buffers; the time from the first spawn to the
+/// last join.
+fn threaded(
+    threads: usize,
+    calls: u64,
+    link: &CompiledLink,
+    ctx: &CallContext,
+    agent: &Screenpop,
+) -> Duration {
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut out = CallBuffers::new();
+                for _ in 0..calls {
+                    black_box(compiled_call(black_box(link), ctx, agent, &mut out));
+                }
+            });
+        }
+    });
+    start.elapsed()
 }
 
 fn call(c: &mut Criterion) {
@@ -101,6 +160,39 @@ fn call(c: &mut Criterion) {
         }),
     );
 
+    // The compiled link gives the same bodies.
+    let link = CompiledLink::from_request(&req);
+    let agent = agent();
+    let mut out = CallBuffers::new();
+    let path = compiled_call(&link, &ctx, &agent, &mut out);
+    assert_eq!(
+        bodies_of(&out, path),
+        bodies,
+        "compiled and step-by-step differ"
+    );
+    report_allocs(
+        "call/compiled_call",
+        count_allocs(100, || compiled_call(&link, &ctx, &agent, &mut out)),
+    );
+    report_allocs(
+        "call/compiled_render",
+        count_allocs(100, || {
+            link.render_into(&ctx, &CreateOutcome::NotRun, &agent, &mut out)
+        }),
+    );
+    report_allocs(
+        "call/compiled_call_with_request",
+        count_allocs(100, || {
+            let req = ClickToDialRequest::from_url(url).unwrap();
+            black_box(&req);
+            compiled_call(&link, &ctx, &agent, &mut out)
+        }),
+    );
+    report_allocs(
+        "call/compile",
+        count_allocs(100, || CompiledLink::from_request(&req)),
+    );
+
     let mut g = c.benchmark_group("call");
     g.throughput(Throughput::Bytes(url.len() as u64));
     g.bench_function("whole_call", |b| {
@@ -126,6 +218,31 @@ fn call(c: &mut Criterion) {
             .to_form()
         })
     });
+    g.bench_function("compiled_call", |b| {
+        b.iter(|| compiled_call(black_box(&link), &ctx, &agent, &mut out))
+    });
+    g.bench_function("compiled_call_with_request", |b| {
+        b.iter(|| {
+            let req = ClickToDialRequest::from_url(black_box(url)).unwrap();
+            black_box(&req);
+            compiled_call(black_box(&link), &ctx, &agent, &mut out)
+        })
+    });
+    g.bench_function("compile", |b| {
+        b.iter(|| CompiledLink::from_request(black_box(&req)))
+    });
+    g.finish();
+
+    // Throughput with one compiled link shared by two threads, against one
+    // thread (each row: time per call on each thread; two threads doing
+    // twice the calls in the same time read as the same time per call).
+    let mut g = c.benchmark_group("call/threads");
+    g.throughput(Throughput::Elements(1));
+    for threads in [1, 2] {
+        g.bench_function(format!("compiled_call_{threads}"), |b| {
+            b.iter_custom(|calls| threaded(threads, calls, &link, &ctx, &agent))
+        });
+    }
     g.finish();
 }
 

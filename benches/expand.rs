@@ -7,7 +7,9 @@ mod common;
 use std::borrow::Cow;
 use std::hint::black_box;
 
-use clicktodial::{expand, CallContext, Template, TokenValues, UserData};
+use clicktodial::{
+    expand, CallBuffers, CallContext, CompiledLink, Template, TokenValues, UserData,
+};
 use common::*;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -123,6 +125,23 @@ fn workloads(c: &mut Criterion) {
             out
         };
         assert_eq!(render(&mut warm), concat);
+        // The compiled link: every value into one reused buffer.
+        let link = CompiledLink::new(&data);
+        let mut out = CallBuffers::new();
+        link.expand_into(&ctx, &mut out);
+        assert!(out.values().eq(expected.iter().map(String::as_str)));
+        report_allocs(
+            &format!("expand/{name}/compiled"),
+            count_allocs(100, || link.expand_into(&ctx, &mut out)),
+        );
+        report_allocs(
+            &format!("expand/{name}/compiled_fresh"),
+            count_allocs(100, || {
+                let mut fresh = CallBuffers::new();
+                link.expand_into(&ctx, &mut fresh);
+                fresh
+            }),
+        );
 
         report_allocs(
             &format!("expand/{name}/expand"),
@@ -158,6 +177,9 @@ fn workloads(c: &mut Criterion) {
 
         let mut g = c.benchmark_group(format!("expand/{name}"));
         g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("compiled", |b| {
+            b.iter(|| black_box(&link).expand_into(&ctx, &mut out))
+        });
         g.bench_function("expand", |b| {
             b.iter(|| crate_expand(black_box(&values), &ctx))
         });
@@ -225,7 +247,23 @@ fn long_values(c: &mut Criterion) {
         );
         let template = Template::compile(value);
         assert_eq!(template.expand(&ctx), expanded);
+        let link = CompiledLink::new(&[("Description", value)].into_iter().collect());
+        let mut out = CallBuffers::new();
         if *name == "W3" {
+            link.expand_into(&ctx, &mut out);
+            assert!(out.values().eq([&*expanded]));
+            report_allocs(
+                "expand/W3/compiled",
+                count_allocs(100, || link.expand_into(&ctx, &mut out)),
+            );
+            report_allocs(
+                "expand/W3/compiled_fresh",
+                count_allocs(100, || {
+                    let mut fresh = CallBuffers::new();
+                    link.expand_into(&ctx, &mut fresh);
+                    fresh
+                }),
+            );
             assert!(matches!(expanded, Cow::Borrowed(_)), "W3 is not copied");
             report_allocs(
                 "expand/W3/expand",
@@ -242,6 +280,9 @@ fn long_values(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(value.len() as u64));
         g.bench_function("expand", |b| b.iter(|| expand(black_box(value), &ctx)));
         if *name == "W3" {
+            g.bench_function("compiled", |b| {
+                b.iter(|| black_box(&link).expand_into(&ctx, &mut out))
+            });
             g.bench_function("template", |b| b.iter(|| black_box(&template).expand(&ctx)));
             g.bench_function("aho_corasick", |b| {
                 b.iter(|| ac.replace_all(black_box(value), &with))
@@ -326,10 +367,18 @@ fn scaling_inputs(c: &mut Criterion) {
         let data = UserData::parse(&input).unwrap();
         let values: Vec<&str> = data.iter().map(|(_, v)| v).collect();
         let bytes: usize = values.iter().map(|v| v.len()).sum();
+        let link = CompiledLink::new(&data);
+        let mut out = CallBuffers::new();
         g.throughput(Throughput::Bytes(bytes as u64));
         if input.len() > 1 << 20 {
             g.sample_size(10);
         }
+        g.bench_function(format!("{name}/compiled"), |b| {
+            b.iter(|| black_box(&link).expand_into(&ctx, &mut out))
+        });
+        g.bench_function(format!("{name}/scan_limit"), |b| {
+            b.iter(|| scan_limit(black_box(&input), b'$'))
+        });
         g.bench_function(format!("{name}/expand"), |b| {
             b.iter(|| crate_expand(black_box(&values), &ctx))
         });

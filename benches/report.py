@@ -149,6 +149,70 @@ for row in ["whole_call", "request", "plan", "UserData::expand", "sfdc_json", "s
     p(f"| {row} | {fmt_time(t(f'call/{row}'))} | {'—' if a[0] is None else f'{a[0]:.0f}'} "
       f"| {'—' if a[1] is None else f'{a[1]:.0f}'} |")
 
+p("\n### Compiled link (`CompiledLink`, issue 15)\n")
+p("The whole call on Example 1, today's path against the link compiled once "
+  "(`render_into` reused buffers, then `sfdc_path`):\n")
+p("| row | time | whole_call ÷ row | allocations/op | bytes/op |")
+p("|---|---:|---:|---:|---:|")
+for row in ["whole_call", "compiled_call", "compiled_call_with_request", "compile"]:
+    a = allocs.get(f"call/{row}", (None, None))
+    p(f"| {row} | {fmt_time(t(f'call/{row}'))} | {fr(ratio(t('call/whole_call'), t(f'call/{row}')))} "
+      f"| {'—' if a[0] is None else f'{a[0]:.1f}'} | {'—' if a[1] is None else f'{a[1]:.0f}'} |")
+v = ratio(t("call/whole_call"), t("call/compiled_call"))
+target("compiled whole call: ≥ 3× faster than today's whole call", fr(v), (v or 0) >= 3)
+a = allocs.get("call/compiled_call", (None, None))[0]
+target("compiled whole call: ≤ 10 allocations per call", "—" if a is None else f"{a:.1f}", a is not None and a <= 10)
+
+t1, t2 = t("call/threads/compiled_call_1"), t("call/threads/compiled_call_2")
+speedup = 2 * t1 / t2 if t1 and t2 else None
+p("\nOne compiled link shared by two threads (`std::thread::scope`, each thread its own buffers): "
+  f"time per call on each thread, one thread {fmt_time(t1)}, two threads {fmt_time(t2)}; "
+  f"throughput two ÷ one = {fr(speedup)}.")
+target("two threads: ≥ 1.8× one thread's throughput", fr(speedup), (speedup or 0) >= 1.8)
+
+p("\nPer-value expansion: `CompiledLink::expand_into` (every value into one reused buffer, token values formatted in the loop):\n")
+p("| workload | compiled | aho_corasick | aho_corasick_concat | copy limit | aho-corasick ÷ compiled | aho-corasick concat ÷ compiled | compiled ÷ copy limit |")
+p("|---|---:|---:|---:|---:|---:|---:|---:|")
+for w in ["W1", "W2"]:
+    c, a, ac2, cl = (t(f"expand/{w}/{k}") for k in ["compiled", "aho_corasick", "aho_corasick_concat", "copy_limit"])
+    p(f"| {w} | {fmt_time(c)} | {fmt_time(a)} | {fmt_time(ac2)} | {fmt_time(cl)} | {fr(ratio(a, c))} | {fr(ratio(ac2, c))} | {fr(ratio(c, cl))} |")
+    target(f"compiled expansion {w}: ≥ 3× faster than aho-corasick per value", fr(ratio(a, c)), (ratio(a, c) or 0) >= 3)
+c, sc = t("expand/W3/compiled"), t("expand/W3/scan_limit")
+p(f"| W3 | {fmt_time(c)} | {fmt_time(t('expand/W3/aho_corasick'))} | — | {fmt_time(t('expand/W3/copy_limit'))} "
+  f"| {fr(ratio(t('expand/W3/aho_corasick'), c))} | — | {fr(ratio(c, t('expand/W3/copy_limit')))} |")
+
+p("\nScaling, per byte 16 KB → 4 MB, against the scan limit's own growth on the same input:\n")
+p("| row | 16 KB | 4 MB | growth | scan limit growth | growth ÷ scan limit's |")
+p("|---|---:|---:|---:|---:|---:|")
+for kind, fid, lim in [("parse", "parse/scaling/{}/crate", "parse/scaling/{}/scan_limit"),
+                       ("compiled expansion", "expand/scaling/{}/compiled", "expand/scaling/{}/scan_limit"),
+                       ("expand", "expand/scaling/{}/expand", "expand/scaling/{}/scan_limit")]:
+    a, b = per_byte(fid.format("16KB")), per_byte(fid.format("4MB"))
+    la, lb = per_byte(lim.format("16KB")), per_byte(lim.format("4MB"))
+    g, lg = ratio(b, a), ratio(lb, la)
+    rel = ratio(g, lg)
+    cell = lambda x: "—" if x is None else f"{x:.3f} ns/B"
+    p(f"| {kind} | {cell(a)} | {cell(b)} | {fr(g)} | {fr(lg)} | {fr(rel)} |")
+    if kind != "expand":
+        target(f"scaling {kind}: growth 16 KB → 4 MB ≤ 1.2× the scan limit's", fr(rel), (rel or 99) <= 1.2)
+
+p("\nAllocated bytes per input byte (bytes requested from the allocator per operation ÷ the input's bytes; "
+  "for expansion the input is the values' bytes):\n")
+p("| operation | W1 | W2 | W3 |")
+p("|---|---:|---:|---:|")
+for row, base in [("parse/{}/crate", "parse/{}/crate"), ("expand/{}/compiled", "expand/{}/compiled"),
+                  ("expand/{}/compiled_fresh", "expand/{}/compiled"), ("expand/{}/expand", "expand/{}/compiled"),
+                  ("expand/{}/UserData::expand", "expand/{}/compiled")]:
+    cells = []
+    for w in ["W1", "W2", "W3"]:
+        a = allocs.get(row.format(w))
+        n = size.get(base.format(w))
+        v = a[1] / n if a and n else None
+        cells.append("—" if v is None else f"{v:.2f}")
+        if v is not None and row in ("parse/{}/crate", "expand/{}/compiled", "expand/{}/compiled_fresh"):
+            target(f"memory {row.format(w)}: ≤ 3 allocated bytes per input byte", f"{v:.2f}", v <= 3)
+    p(f"| {row.format('W?')} | " + " | ".join(cells) + " |")
+
 p("\n### Allocations per operation\n")
 p("| operation | allocations/op | bytes/op |")
 p("|---|---:|---:|")

@@ -140,16 +140,36 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-// The rooms, by phase; no room imports a higher one.
-mod error; // the typed errors every room reports with
-mod grammar; // `[name|value]…` text to pairs (nom)
+// The rooms, by phase, lowest first; no room imports a higher one.
+
+// The typed errors every room reports with.
+mod error;
+
+// `[name|value]…` text to pairs, in nom.
+mod grammar;
+
+// The data: ordered pairs (and ExtTransactionData), then typed system pairs.
+mod userdata;
+
+mod system;
+
+// Tokens, the call context, templates.
+mod token;
+
+// make_call.php: parse, validate, build; links as CRMs write them.
+mod request;
+
+// Screenpop, callback, Salesforce, the callback URL policy, the HTTP edge.
+mod payload;
+
+// The action plan: what a call must do, and its result code.
+mod plan;
+
+// A link compiled once, each call rendered into reused buffers.
+mod compiled;
+
+// Advice on links that parse but will not do what was meant.
 mod lint;
-mod payload; // screenpop, callback, Salesforce, callback URL policy, HTTP
-mod plan; // the action plan: what a call must do, and its result code
-mod request; // make_call.php: parse, validate, build; links as written
-mod system; // the data: typed system pairs (ctl_*)
-mod token; // tokens, the call context, templates
-mod userdata; // the data: ordered pairs, ExtTransactionData // advice on links that parse but will not do what was meant
 
 pub use chrono;
 pub use chrono_tz;
@@ -157,6 +177,7 @@ pub use chrono_tz;
 pub use http;
 pub use url;
 
+pub use compiled::{CallBuffers, CompiledLink};
 pub use error::{
     Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
 };

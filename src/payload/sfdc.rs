@@ -208,8 +208,9 @@ pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut rest = s;
     // Copy runs of characters that need no escape in one go.
-    while let Some(at) = rest.find(needs_escape) {
-        let (plain, tail) = rest.split_at(at);
+    while let Some((plain, tail)) =
+        next_escape(rest.as_bytes()).and_then(|at| rest.split_at_checked(at))
+    {
         out.push_str(plain);
         let mut chars = tail.chars();
         let Some(c) = chars.next() else { break };
@@ -233,6 +234,25 @@ pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Where the first character that must be escaped starts, looking at
+/// bytes: an ASCII control, `"`, `\`, or the first byte of U+2028 or
+/// U+2029 (`E2 80 A8`, `E2 80 A9`). No other character's UTF-8 holds these
+/// bytes, so the offset is always a character boundary.
+#[inline]
+fn next_escape(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().enumerate().position(|(i, &b)| {
+        b < 0x20
+            || b == b'"'
+            || b == b'\\'
+            || (b == 0xE2
+                && bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)))
+    })
+}
+
+/// The characters a JSON string here escapes (the reference for
+/// `next_escape`).
+#[cfg(test)]
 fn needs_escape(c: char) -> bool {
     matches!(
         c,
@@ -281,6 +301,40 @@ mod tests {
         assert_eq!(json("\u{8}\u{c}\n\r\t"), r#""\b\f\n\r\t""#);
         assert_eq!(json("a\u{2028}b\u{2029}"), r#""a\u2028b\u2029""#);
         assert_eq!(json("😀"), "\"😀\"");
+    }
+
+    #[test]
+    fn byte_search_finds_what_needs_escape() {
+        let samples = [
+            "",
+            "plain",
+            "a\"b",
+            "\\",
+            "\u{1f}x",
+            "\u{7f}",
+            "é\u{2028}",
+            "\u{2029}",
+            "\u{2027}\u{202a}",
+            "\u{e280}",
+            "😀\n",
+            "\u{20a8}",
+            "€",
+        ];
+        for s in samples {
+            let want = s
+                .char_indices()
+                .find(|(_, c)| needs_escape(*c))
+                .map(|(i, _)| i);
+            assert_eq!(next_escape(s.as_bytes()), want, "{s:?}");
+        }
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            let want = s
+                .char_indices()
+                .find(|(_, c)| needs_escape(*c))
+                .map(|(i, _)| i);
+            assert_eq!(next_escape(s.as_bytes()), want, "{c:?}");
+        }
     }
 
     #[test]

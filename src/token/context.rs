@@ -469,6 +469,33 @@ impl<'c> TokenValues<'c> {
     /// [`fill`](Self::fill)ed reads as empty (never a panic).
     #[inline]
     pub(crate) fn peek(&self, token: Token) -> &str {
+        self.lookup(token, |start, end| self.fixed.get(start, end))
+    }
+
+    /// [`peek`](Self::peek) for each of `tokens`, into `table` at the
+    /// token's index, reading the formatted values as UTF-8 once for all.
+    pub(crate) fn peek_into<'s>(
+        &'s self,
+        tokens: impl Iterator<Item = Token>,
+        table: &mut [&'s str; Token::ALL.len()],
+    ) {
+        let fixed = self.fixed.get(0, self.fixed.len);
+        for token in tokens {
+            let value = self.lookup(token, |start, end| fixed.get(start..end).unwrap_or(""));
+            if let Some(slot) = table.get_mut(token.index()) {
+                *slot = value;
+            }
+        }
+    }
+
+    /// The value of `token` as filled so far, reading a formatted value's
+    /// bytes `start..end` with `formatted`.
+    #[inline]
+    fn lookup<'s>(
+        &'s self,
+        token: Token,
+        formatted: impl FnOnce(usize, usize) -> &'s str,
+    ) -> &'s str {
         if let Some(direct) = direct_value(self.ctx, token) {
             return direct;
         }
@@ -476,7 +503,7 @@ impl<'c> TokenValues<'c> {
             return codes;
         }
         match self.spans.get(token.index()) {
-            Some(Some((start, end))) => self.fixed.get(usize::from(*start), usize::from(*end)),
+            Some(Some((start, end))) => formatted(usize::from(*start), usize::from(*end)),
             _ => "",
         }
     }

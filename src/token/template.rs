@@ -457,6 +457,28 @@ impl Template {
     }
 }
 
+/// A piece of a compiled [`Template`], for code in the crate that lays
+/// templates out its own way ([`CompiledLink`](crate::CompiledLink)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TemplatePiece<'t> {
+    /// Literal text, never empty.
+    Text(&'t str),
+    /// A token.
+    Token(Token),
+}
+
+impl Template {
+    /// The pieces, in order.
+    pub(crate) fn pieces(&self) -> impl Iterator<Item = TemplatePiece<'_>> {
+        self.segments.iter().map(|s| match s {
+            Segment::Literal { start, end } => {
+                TemplatePiece::Text(self.source.get(*start..*end).unwrap_or(""))
+            }
+            Segment::Token(t) => TemplatePiece::Token(*t),
+        })
+    }
+}
+
 impl fmt::Display for Template {
     /// Writes the source text, tokens unexpanded.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,0 +1,55 @@
+//! A compiled link renders a call without allocating once its buffers have
+//! grown (the benches' counting allocator, `benches/common`). One test in
+//! this binary, so that no other test allocates while it counts.
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use clicktodial::{
+    CallBuffers, ClickToDialRequest, CompiledLink, CreateOutcome, Screenpop, TransactionCode,
+};
+use common::{context, count_allocs, EXAMPLE_1_URL};
+
+#[test]
+fn rendering_with_warm_buffers_does_not_allocate() {
+    let req = ClickToDialRequest::from_url(EXAMPLE_1_URL.trim()).unwrap();
+    let link = CompiledLink::from_request(&req);
+    let ctx = context();
+    let agent = Screenpop {
+        agent_id: "agent042".into(),
+        password: "s3cret".into(),
+        ..Screenpop::default()
+    };
+    let outcomes = [
+        CreateOutcome::Created("00T5e00000AbCdE".into()),
+        CreateOutcome::Failed("REQUIRED_FIELD_MISSING: Subject".into()),
+        CreateOutcome::NotRun,
+    ];
+    let mut out = CallBuffers::new();
+    for outcome in &outcomes {
+        link.render_into(&ctx, outcome, &agent, &mut out);
+    }
+    let (allocs, bytes) = count_allocs(50, || {
+        for outcome in &outcomes {
+            link.render_into(&ctx, outcome, &agent, &mut out);
+        }
+    });
+    assert_eq!((allocs, bytes), (0.0, 0.0));
+    assert!(out.callback_form().contains("resultCode=FAIL"));
+
+    // A `$transaction_codes$` too long for the token cache's inline room
+    // costs one allocation a call, and only where the link uses it.
+    let long = clicktodial::CallContext {
+        transaction_codes: vec![TransactionCode {
+            list_name: "L".repeat(200),
+            short_code: "S".into(),
+            description: String::new(),
+        }],
+        ..context()
+    };
+    link.render_into(&long, &outcomes[0], &agent, &mut out);
+    let (allocs, _) = count_allocs(50, || {
+        link.render_into(&long, &outcomes[0], &agent, &mut out)
+    });
+    assert_eq!(allocs, 1.0);
+}
