@@ -32,9 +32,10 @@ use crate::payload::screenpop::Screenpop;
 use crate::payload::sfdc::{write_json_string, CreateOutcome, SfdcCreate};
 use crate::plan::ActionPlan;
 use crate::request::ClickToDialRequest;
-use crate::token::context::{CallContext, TokenValues};
+use crate::token::context::CallContext;
 use crate::token::table::Token;
 use crate::token::template::{Template, TemplatePiece};
+use crate::token::values::TokenValues;
 use crate::userdata::UserData;
 
 /// Marks the probe values compiling puts through the crate's own functions

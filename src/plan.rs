@@ -28,7 +28,8 @@ use crate::payload::callback::{Callback, ResultCode};
 use crate::payload::policy::{check_callback_url, expand_callback_url, CallbackPolicy};
 use crate::payload::sfdc::{CreateOutcome, SfdcCreate};
 use crate::system::{Action, Integration, LaunchMode, SystemData};
-use crate::token::context::{CallContext, TokenValues};
+use crate::token::context::CallContext;
+use crate::token::values::TokenValues;
 use crate::userdata::UserData;
 
 /// The record to create in the CRM.

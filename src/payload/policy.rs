@@ -32,9 +32,9 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::{Host, Url};
 
 use crate::error::{RequestError, RequestErrorKind};
-use crate::token::context::TokenValues;
 use crate::token::table::Token;
 use crate::token::template::scan;
+use crate::token::values::TokenValues;
 
 /// What [`check_callback_url`] accepts.
 ///

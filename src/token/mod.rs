@@ -2,8 +2,9 @@
 //!
 //! - [`table`]: the one token table ([`Token`], its names);
 //! - [`context`]: the call a token is expanded over ([`CallContext`],
-//!   [`TransactionCode`]), the value cache ([`TokenValues`]) and the
-//!   fixed-width formatter behind it;
+//!   [`TransactionCode`]);
+//! - [`values`]: the value cache ([`TokenValues`]), each value formatted
+//!   once per call by [`format`], the fixed-width formatter;
 //! - [`template`]: the one scanner, [`expand`], [`Template`] and
 //!   [`UserData::expand`](crate::UserData::expand).
 //!
@@ -11,9 +12,12 @@
 //! and below the request, payload, plan and lint rooms.
 
 pub(crate) mod context;
+pub(crate) mod format;
 pub(crate) mod table;
 pub(crate) mod template;
+pub(crate) mod values;
 
-pub use context::{CallContext, TokenValues, TransactionCode};
+pub use context::{CallContext, TransactionCode};
 pub use table::Token;
 pub use template::{expand, try_expand, ExpandError, Template};
+pub use values::TokenValues;

@@ -29,8 +29,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::token::context::{CallContext, TokenValues};
+use crate::token::context::CallContext;
 use crate::token::table::Token;
+use crate::token::values::TokenValues;
 use crate::userdata::UserData;
 
 /// Finds every token in `input`, in order, calling
