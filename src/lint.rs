@@ -631,11 +631,7 @@ fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
     let hasher = RandomState::new();
     // hash -> (index of the first pair with the name, count)
     let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs().len());
-    let same = |a: usize, b: &str| {
-        data.pairs()
-            .get(a)
-            .is_some_and(|p| Key(p.name()) == Key(b))
-    };
+    let same = |a: usize, b: &str| data.pairs().get(a).is_some_and(|p| Key(p.name()) == Key(b));
     for (i, pair) in data.pairs().iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         let entry = seen
