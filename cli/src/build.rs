@@ -119,10 +119,12 @@ fn salesforce(args: &Args) -> Result<String, String> {
             .iter()
             .any(|f| f.expression().contains([']', '|', '[']))
         {
-            return Err(format!(
-                "--data: a merge field holding `[`, `|` or `]` cannot be read in `[name|value]` \
-                 pairs; paste the whole template to `clicktodial lint` or the page instead"
-            ));
+            return Err(
+                "--data: a merge field holding `[`, `|` or `]` cannot be told apart \
+                        from the pairs; write the template by hand and check it with \
+                        `clicktodial lint`"
+                    .to_owned(),
+            );
         }
         let pairs = UserData::parse(data).map_err(|e| format!("--data: {e}"))?;
         for (name, value) in pairs.iter() {

@@ -207,13 +207,10 @@ fn read(link: &str, findings: &mut Vec<Finding>) -> Option<ClickToDialRequest> {
                 }
             },
             _ => {
-                let Some(span) = error
+                let span = error
                     .parameter()
                     .and_then(|p| LinkMap::new(&text).value_span(p))
-                    .filter(|s| !s.is_empty())
-                else {
-                    return None;
-                };
+                    .filter(|s| !s.is_empty())?;
                 text.replace_range(span.clone(), &"0".repeat(span.len()));
             }
         }
