@@ -4,13 +4,16 @@
 
 use std::process::ExitCode;
 
-use clicktodial::{ClickToDialRequest, UserData};
+use clicktodial::{
+    fill_link_template, merge_fields, ClickToDialRequest, LinkTemplate, LinkTemplateErrorKind,
+    LinkTemplateErrors, SampleRecord, UserData,
+};
 use serde_json::json;
 
 use crate::check::check;
+use crate::finding::{kebab_kind, Finding, Severity};
 use crate::output::{print, print_json, Format};
 use crate::render::render;
-use crate::template::{fill, salesforce, LinkParts};
 
 /// Which CRM's custom-link template to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,13 +48,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
     let link = match args.template {
-        Some(TemplateKind::Salesforce) => salesforce(&LinkParts {
-            base: args.base,
-            phone: args.phone,
-            prefix: args.prefix,
-            caller_id: args.caller_id,
-            data: args.data,
-        })?,
+        Some(TemplateKind::Salesforce) => salesforce(&args)?,
         None => {
             let mut req = ClickToDialRequest::new(args.phone);
             req.prefix = args.prefix;
@@ -98,9 +95,116 @@ pub fn parse_field(text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// A Salesforce custom link (content source URL) with its merge fields
+/// intact, built by the library's [`LinkTemplate`].
+fn salesforce(args: &Args) -> Result<String, String> {
+    let errors = |flag: &str, text: &str, e: LinkTemplateErrors| format!("{flag} `{text}`: {e}");
+    LinkTemplate::new(&args.base, "1").map_err(|e| errors("--base", &args.base, e))?;
+    let mut template = LinkTemplate::new(&args.base, &args.phone)
+        .map_err(|e| errors("--phone", &args.phone, e))?;
+    for (flag, name, value) in [
+        ("--prefix", "prefix", &args.prefix),
+        ("--caller-id", "callerId", &args.caller_id),
+    ] {
+        if let Some(value) = value {
+            template
+                .set(name, value)
+                .map_err(|e| errors(flag, value, e))?;
+        }
+    }
+    if let Some(data) = &args.data {
+        // A merge field's expression may hold `]` or `|` (a SUBSTITUTE):
+        // the pairs cannot be told apart then.
+        if merge_fields(data)
+            .iter()
+            .any(|f| f.expression().contains([']', '|', '[']))
+        {
+            return Err(
+                "--data: a merge field holding `[`, `|` or `]` cannot be told apart \
+                        from the pairs; write the template by hand and check it with \
+                        `clicktodial lint`"
+                    .to_owned(),
+            );
+        }
+        let pairs = UserData::parse(data).map_err(|e| format!("--data: {e}"))?;
+        for (name, value) in pairs.iter() {
+            template
+                .push_userdata(name, value)
+                .map_err(|e| errors("--data", data, e))?;
+        }
+    }
+    Ok(template.to_salesforce())
+}
+
+/// A template filled from `fields` as Salesforce fills it: the link, or
+/// every problem (a field the record lacks, an expression that cannot be
+/// evaluated) with its place in the template.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    pub link: Option<String>,
+    pub findings: Vec<Finding>,
+    /// Fields the template uses that no value was given for.
+    pub missing: Vec<String>,
+    /// Values given for fields the template does not use.
+    pub unused: Vec<String>,
+}
+
+pub fn fill(template: &str, fields: &[(String, String)]) -> Filled {
+    let record: SampleRecord = fields.iter().cloned().collect();
+    let used: Vec<String> = merge_fields(template)
+        .iter()
+        .flat_map(|f| f.fields())
+        .collect();
+    let mut unused: Vec<String> = Vec::new();
+    for (name, _) in fields {
+        let is_used = used.iter().any(|u| u.eq_ignore_ascii_case(name));
+        if !is_used && !unused.iter().any(|u| u.eq_ignore_ascii_case(name)) {
+            unused.push(name.clone());
+        }
+    }
+    match fill_link_template(template, &record) {
+        Ok(link) => Filled {
+            link: Some(link),
+            findings: Vec::new(),
+            missing: Vec::new(),
+            unused,
+        },
+        Err(errors) => {
+            let mut missing: Vec<String> = Vec::new();
+            let findings = errors
+                .iter()
+                .map(|e| {
+                    if let LinkTemplateErrorKind::MissingField(name) = e.kind() {
+                        if !missing.iter().any(|m| m.eq_ignore_ascii_case(name)) {
+                            missing.push(name.clone());
+                        }
+                    }
+                    Finding::new(
+                        kebab_kind(&format!("{:?}", e.kind())),
+                        Severity::Error,
+                        e.kind().to_string(),
+                    )
+                    .at(Some(e.span()))
+                })
+                .collect();
+            Filled {
+                link: None,
+                findings,
+                missing,
+                unused,
+            }
+        }
+    }
+}
+
 pub fn fill_json(template: &str, fields: &[(String, String)]) -> serde_json::Value {
     let filled = fill(template, fields);
-    json!({"link": filled.link, "missing": filled.missing, "unused": filled.unused})
+    json!({
+        "link": filled.link,
+        "missing": filled.missing,
+        "unused": filled.unused,
+        "findings": filled.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
+    })
 }
 
 pub fn run_fill(args: FillArgs) -> Result<ExitCode, String> {
@@ -113,16 +217,26 @@ pub fn run_fill(args: FillArgs) -> Result<ExitCode, String> {
     match args.format {
         Format::Json => print_json(&fill_json(&args.template, &fields)),
         Format::Text => {
-            print(&format!("{}\n", filled.link));
+            if let Some(link) = &filled.link {
+                print(&format!("{link}\n"));
+            }
             for name in &filled.unused {
                 eprintln!("warning: --field {name}: the template has no such merge field");
             }
-            for name in &filled.missing {
-                eprintln!("error: no --field for merge field {{!{name}}}");
+            if !filled.findings.is_empty() {
+                eprint!(
+                    "{}",
+                    render(
+                        &args.template,
+                        "template",
+                        &filled.findings,
+                        std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                    )
+                );
             }
         }
     }
-    Ok(if filled.missing.is_empty() {
+    Ok(if filled.link.is_some() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

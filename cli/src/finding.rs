@@ -36,6 +36,9 @@ pub struct Finding {
     pub message: String,
     /// Byte range in the link text (as joined), where there is one place.
     pub span: Option<Range<usize>>,
+    /// The library's fix for this very finding, where it has one (else
+    /// the tool's advice for its kind is shown: [`Finding::help_text`]).
+    pub help: Option<String>,
 }
 
 impl Finding {
@@ -45,6 +48,7 @@ impl Finding {
             severity,
             message: message.into(),
             span: None,
+            help: None,
         }
     }
 
@@ -53,13 +57,27 @@ impl Finding {
         self
     }
 
+    /// The library's fix, if it gave one.
+    pub fn help(mut self, help: Option<&str>) -> Self {
+        self.help = help.map(str::to_owned);
+        self
+    }
+
+    /// What to do: the library's fix for this finding, else the tool's
+    /// advice for its kind.
+    pub fn help_text(&self) -> Option<&str> {
+        self.help
+            .as_deref()
+            .or_else(|| crate::check::help(&self.kind))
+    }
+
     pub fn to_json(&self) -> Value {
         json!({
             "kind": self.kind,
             "severity": self.severity.as_str(),
             "message": self.message,
             "span": self.span.as_ref().map(|s| [s.start, s.end]),
-            "help": crate::check::help(&self.kind),
+            "help": self.help_text(),
         })
     }
 }

@@ -10,10 +10,8 @@
 
 mod build;
 mod check;
-mod edge;
 mod explain;
 mod finding;
-mod linkmap;
 mod lint;
 mod model;
 mod outbound;
@@ -23,7 +21,6 @@ mod receive;
 mod render;
 mod serve;
 mod simulate;
-mod template;
 
 use std::process::ExitCode;
 

@@ -5,13 +5,12 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
-use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::StatusCode;
 use axum::Router;
+use clicktodial::{Callback, RequestErrorKind, MAX_BODY_LEN};
 use serde_json::json;
 
-use crate::edge::callback_from_http;
 use crate::model::pairs;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -36,7 +35,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         crate::output::print(&format!("http://{local}\n"));
         let app = Router::new()
             .fallback(receive)
-            .layer(DefaultBodyLimit::max(1024 * 1024));
+            // The library reads no more than this; neither does the server.
+            .layer(DefaultBodyLimit::max(MAX_BODY_LEN));
         axum::serve(listener, app)
             .with_graceful_shutdown(stop)
             .await
@@ -55,25 +55,20 @@ pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
     })
 }
 
-async fn receive(
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, String) {
-    if method != Method::POST {
+async fn receive(request: Request) -> (StatusCode, String) {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_LEN + 1).await else {
         return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            "a callback is a POST\n".into(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the body is too large\n".into(),
         );
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|c| c.to_str().ok());
-    match callback_from_http(content_type, &body) {
+    };
+    let request = http::Request::from_parts(parts, body);
+    let path = request.uri().path().to_owned();
+    match Callback::from_http(&request) {
         Ok(callback) => {
             tracing::info!(
-                path = uri.path(),
+                path,
                 result = callback.result_code.as_str(),
                 "callback received"
             );
@@ -81,8 +76,16 @@ async fn receive(
             (StatusCode::OK, "OK\n".into())
         }
         Err(e) => {
-            tracing::warn!(path = uri.path(), error = %e, "malformed callback");
-            (StatusCode::BAD_REQUEST, format!("{e}\n"))
+            tracing::warn!(path, error = %e, "malformed callback");
+            let status = match e.kind() {
+                RequestErrorKind::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
+                RequestErrorKind::ContentType(_) | RequestErrorKind::Charset(_) => {
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE
+                }
+                RequestErrorKind::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            (status, format!("{e}\n"))
         }
     }
 }

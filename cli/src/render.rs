@@ -4,7 +4,6 @@
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::check::help;
 use crate::finding::{Finding, Severity};
 
 /// Renders every finding about `link`; `origin` names where the link came
@@ -35,7 +34,7 @@ pub fn render(link: &str, origin: &str, findings: &[Finding], styled: bool) -> S
             None => Group::with_title(title),
         };
         let mut report = vec![group];
-        if let Some(help) = help(&finding.kind) {
+        if let Some(help) = finding.help_text() {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
         out.push_str(&renderer.render(&report));

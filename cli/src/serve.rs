@@ -20,8 +20,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -29,20 +29,17 @@ use axum::{Json, Router};
 use base64::Engine as _;
 use chrono::{TimeDelta, Utc};
 use clicktodial::{
-    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, UserData,
+    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, ExtTransactionData,
+    LinkMap, PlaceCall, RequestError, RequestErrorKind, UserData, MAX_BODY_LEN,
 };
 use serde_json::{json, Value};
 use tower_http::timeout::TimeoutLayer;
 use url::Url;
 
-use crate::check::check;
-use crate::edge::{callback_to_http, outcome_from_sfdc, screenpop_to_http, sfdc_to_http};
+use crate::check::{check, from_request_error};
 use crate::finding::{kebab_kind, Finding, Severity};
 use crate::outbound::{Delivery, Outbound};
-use crate::simulate::{simulated_screenpop, CallArgs};
-
-/// The Salesforce REST API version the create uses.
-pub const SFDC_API_VERSION: &str = "v59.0";
+use crate::simulate::{simulated_screenpop, CallArgs, SFDC_API_VERSION};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -247,75 +244,73 @@ async fn same_origin(State(app): State<Shared>, request: Request, next: Next) ->
     next.run(request).await
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|c| c.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .is_some_and(|c| c.trim().eq_ignore_ascii_case(crate::edge::FORM))
+/// A finding as JSON, saying which text its span is in: the request's
+/// `query` or its POST `body`.
+fn placed_json(finding: &Finding, in_body: bool) -> Value {
+    let mut json = finding.to_json();
+    json["in"] = json!(if in_body { "body" } else { "query" });
+    json
 }
 
-fn findings_json(findings: &[Finding]) -> Value {
-    Value::Array(findings.iter().map(Finding::to_json).collect())
-}
-
-async fn make_call(
-    State(app): State<Shared>,
-    method: Method,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let query = query.unwrap_or_default();
-    let parsed = if method == Method::POST && !body.is_empty() {
-        if !is_form(&headers) {
-            return error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "a POST body must be application/x-www-form-urlencoded",
-            );
+/// The status for a request the library refused.
+fn refusal_status(error: &RequestError) -> StatusCode {
+    match error.kind() {
+        RequestErrorKind::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
+        RequestErrorKind::ContentType(_) | RequestErrorKind::Charset(_) => {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
         }
-        let Ok(form) = std::str::from_utf8(&body) else {
-            return error(StatusCode::BAD_REQUEST, "the body is not UTF-8");
-        };
-        ClickToDialRequest::from_query_and_form(&query, form)
-    } else {
-        ClickToDialRequest::from_query(&query)
+        RequestErrorKind::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `GET`/`POST /AGUI/make_call.php`, read by the library as 8x8 would
+/// read it (strictly: a malformed request is refused with the finding,
+/// placed in the query or the body).
+async fn make_call(State(app): State<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    // One byte over the library's limit, so that it says the body is too large.
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_LEN + 1).await else {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large");
     };
-    let request = match parsed {
-        Ok(r) => r,
+    let request = http::Request::from_parts(parts, body);
+    let parsed = match ClickToDialRequest::from_http(&request) {
+        Ok(parsed) => parsed,
         Err(e) => {
-            // Spans come with the library's request error spans (issue 13).
-            let finding = Finding::new(
-                kebab_kind(&match e.kind() {
-                    clicktodial::RequestErrorKind::Data { error, .. } => {
-                        format!("{:?}", error.kind())
-                    }
-                    other => format!("{other:?}"),
-                }),
-                Severity::Error,
-                e.to_string(),
-            );
+            let finding = placed_json(&from_request_error(&e, &|s| s), e.in_body());
             tracing::info!(error = %e, "make_call.php refused");
             return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"error": e.to_string(), "findings": findings_json(&[finding])})),
+                refusal_status(&e),
+                Json(json!({"error": e.to_string(), "findings": [finding]})),
             )
                 .into_response();
         }
     };
-    let lints: Vec<Finding> = request
+    // Lints are placed in the text `ctl_userdata` came from: the body's
+    // wins over the query's.
+    let query = request.uri().query().unwrap_or_default();
+    let form = std::str::from_utf8(request.body()).unwrap_or_default();
+    let form_map = LinkMap::new(form);
+    let (map, in_body) = match form_map.param("ctl_userdata") {
+        Some(_) if request.method() == http::Method::POST => (form_map, true),
+        _ => (LinkMap::new(query), false),
+    };
+    let lints: Vec<Value> = parsed
         .lint()
         .into_iter()
         .map(|l| {
-            Finding::new(
+            let span = l.span().and_then(|s| map.map("ctl_userdata", s));
+            let finding = Finding::new(
                 kebab_kind(&format!("{:?}", l.kind)),
                 Severity::Warning,
                 l.message,
             )
+            .at(span);
+            placed_json(&finding, in_body)
         })
         .collect();
-    let mut answer = place(&app, request);
-    answer["findings"] = findings_json(&lints);
+    let mut answer = place(&app, parsed);
+    answer["findings"] = Value::Array(lints);
     Json(answer).into_response()
 }
 
@@ -352,23 +347,24 @@ async fn finish_call(
     transaction_id: String,
     started: chrono::DateTime<Utc>,
 ) {
-    let now = Utc::now();
-    let defaults = CallArgs::default();
     let ctx = CallContext {
-        caller_id: request
-            .caller_id
-            .clone()
-            .unwrap_or_else(|| "5251990".to_owned()),
+        caller_id: crate::simulate::caller_id(request),
         transaction_id,
         interaction_guid: guid.clone(),
         answered_at: Some(started),
         hangup_at: Some(started + TimeDelta::seconds(app.args.call_seconds as i64)),
-        now,
-        tenant_tz: chrono_tz::America::Los_Angeles,
-        ..defaults.context(request).unwrap_or_default()
+        transaction_codes: crate::simulate::default_codes(),
+        notes: crate::simulate::DEFAULT_NOTES.to_owned(),
+        ..CallContext::new(Utc::now(), chrono_tz::America::Los_Angeles)
     };
     tracing::info!(call = %guid, "call ended");
-    let expanded = data.expand(&ctx);
+    let expanded = match data.try_expand(&ctx) {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            tracing::warn!(call = %guid, error = %e, "the data cannot be expanded");
+            return;
+        }
+    };
     let outcome = match plan.sfdc_create(&expanded) {
         None => CreateOutcome::NotRun,
         Some(create) => match &app.args.sfdc_url {
@@ -377,10 +373,10 @@ async fn finish_call(
             }
             Some(instance) => {
                 let token = app.args.sfdc_token.as_deref().unwrap_or_default();
-                match sfdc_to_http(&create, instance, SFDC_API_VERSION, token) {
-                    Err(e) => CreateOutcome::Failed(e),
+                match create.to_http(instance, SFDC_API_VERSION, token) {
+                    Err(e) => CreateOutcome::Failed(e.to_string()),
                     Ok(http) => match app.outbound.send(Delivery::SfdcCreate, http).await {
-                        Ok((status, body)) => outcome_from_sfdc(status, &body),
+                        Ok((status, body)) => CreateOutcome::from_sfdc_response(status, &body),
                         Err(e) => CreateOutcome::Failed(format!("Salesforce not reached: {e}")),
                     },
                 }
@@ -390,12 +386,10 @@ async fn finish_call(
     let done = plan.finish(expanded, outcome);
     if let (Some(_), Some(url)) = (&plan.screenpop, &app.args.screenpop_url) {
         let pop = simulated_screenpop(&done.ctl_userdata);
-        match screenpop_to_http(&pop, url) {
-            Ok(http) => {
-                let _ = app.outbound.send(Delivery::Screenpop, http).await;
-            }
-            Err(e) => tracing::warn!(call = %guid, error = %e, "screenpop not sent"),
-        }
+        let _ = app
+            .outbound
+            .send(Delivery::Screenpop, pop.to_http(url))
+            .await;
     }
     let policy = CallbackPolicy {
         allow_private_hosts: app.args.allow_private_callbacks,
@@ -404,12 +398,12 @@ async fn finish_call(
     match plan.callback(&ctx, &policy) {
         None => {}
         Some(Err(e)) => tracing::warn!(call = %guid, error = %e, "callback refused"),
-        Some(Ok(url)) => match callback_to_http(&done, &url) {
-            Ok(http) => {
-                let _ = app.outbound.send(Delivery::Callback, http).await;
-            }
-            Err(e) => tracing::warn!(call = %guid, error = %e, "callback not sent"),
-        },
+        Some(Ok(url)) => {
+            let _ = app
+                .outbound
+                .send(Delivery::Callback, done.to_http(&url))
+                .await;
+        }
     }
     tracing::info!(call = %guid, result = done.result_code.as_str(), "call done");
 }
@@ -429,10 +423,8 @@ struct PlaceCallBody {
     queue_id: Option<Id>,
     #[serde(default)]
     dialplan_id: Option<Id>,
-    /// Read for fidelity; the simulator's agent is never busy, so it
-    /// changes nothing.
+    /// Kept; the simulator's agent is never busy, so it changes nothing.
     #[serde(default)]
-    #[allow(dead_code)]
     force_call: bool,
     #[serde(default)]
     ext_transaction_data: Vec<NameValue>,
@@ -500,32 +492,42 @@ fn id(parameter: &str, id: Option<Id>) -> Result<Option<u64>, String> {
     }
 }
 
-fn place_call_request(body: PlaceCallBody) -> Result<ClickToDialRequest, String> {
-    let mut req = ClickToDialRequest::new(body.number);
-    req.prefix = Some(body.prefix).filter(|p| !p.is_empty());
-    req.caller_id = Some(body.caller_id).filter(|c| !c.is_empty());
-    req.queue_id = id("queueId", body.queue_id)?;
-    req.dialplan_id = id("dialplanId", body.dialplan_id)?;
+/// The vendor's JSON body as the library's [`PlaceCall`].
+fn place_call_of(body: PlaceCallBody) -> Result<PlaceCall, String> {
+    let pairs = |list: Vec<NameValue>| list.into_iter().map(|p| (p.name, p.value)).collect();
+    Ok(PlaceCall {
+        agent_id: body.agent_id,
+        prefix: body.prefix,
+        number: body.number,
+        caller_id: body.caller_id,
+        queue_id: id("queueId", body.queue_id)?,
+        dialplan_id: id("dialplanId", body.dialplan_id)?,
+        force_call: body.force_call,
+        ext_transaction_data: pairs(body.ext_transaction_data),
+        ctl_user_data: pairs(body.ctl_user_data),
+    })
+}
+
+/// The click-to-dial request a [`PlaceCall`] is the JSON form of (the
+/// inverse of [`PlaceCall::from_request`]), validated as a link would be.
+fn request_of(call: &PlaceCall) -> Result<ClickToDialRequest, String> {
+    let mut req = ClickToDialRequest::new(call.number.clone());
+    req.prefix = Some(call.prefix.clone()).filter(|p| !p.is_empty());
+    req.caller_id = Some(call.caller_id.clone()).filter(|c| !c.is_empty());
+    req.queue_id = call.queue_id;
+    req.dialplan_id = call.dialplan_id;
     req.validate().map_err(|e| e.to_string())?;
-    let mut data = UserData::new();
-    for NameValue { name, value } in body.ctl_user_data {
-        data.push(name, value)
-            .map_err(|e| format!("ctlUserData: {e}"))?;
-    }
-    req.userdata = (!data.is_empty()).then_some(data);
-    let mut ext = UserData::new();
-    for NameValue { name, value } in body.ext_transaction_data {
-        ext.push(name, value)
-            .map_err(|e| format!("extTransactionData: {e}"))?;
-    }
-    if !ext.is_empty() {
-        let text = ext.to_string();
-        req.ext_transaction_data = Some(
-            clicktodial::ExtTransactionData::parse(&text)
-                .map(clicktodial::ExtTransactionData::into_owned)
-                .map_err(|e| format!("extTransactionData: {e}"))?,
-        );
-    }
+    let data = |field: &str, pairs: &[(String, String)]| {
+        let mut data = UserData::new();
+        for (name, value) in pairs {
+            data.push(name.clone(), value.clone())
+                .map_err(|e| format!("{field}: {e}"))?;
+        }
+        Ok::<_, String>((!data.is_empty()).then_some(data))
+    };
+    req.userdata = data("ctlUserData", &call.ctl_user_data)?;
+    req.ext_transaction_data =
+        data("extTransactionData", &call.ext_transaction_data)?.map(ExtTransactionData::from);
     Ok(req)
 }
 
@@ -547,9 +549,8 @@ async fn place_call(
         Ok(b) => b,
         Err(e) => return vendor_error(StatusCode::BAD_REQUEST, "Bad Request", e.to_string()),
     };
-    let agent = body.agent_id.clone();
-    match place_call_request(body) {
-        Ok(request) => {
+    match place_call_of(body).and_then(|call| Ok((request_of(&call)?, call.agent_id))) {
+        Ok((request, agent)) => {
             let mut answer = place(&app, request);
             answer["tenant"] = json!(tenant);
             answer["agentId"] = json!(agent);
@@ -622,8 +623,12 @@ async fn api_simulate(Json(body): Json<SimulateBody>) -> Response {
     let Some(req) = &c.request else {
         return (StatusCode::UNPROCESSABLE_ENTITY, Json(c.to_json())).into_response();
     };
-    match body.call.context(req) {
-        Ok(ctx) => Json(crate::simulate::simulate(req, &ctx, body.call.outcome())).into_response(),
+    match body
+        .call
+        .context(req)
+        .and_then(|ctx| crate::simulate::simulate(req, &ctx, body.call.outcome()))
+    {
+        Ok(sim) => Json(sim).into_response(),
         Err(e) => error(StatusCode::BAD_REQUEST, e),
     }
 }
@@ -673,16 +678,38 @@ mod tests {
                 "ctlUserData":[{"name":"ctl_callbackUrl","value":"https://crm.example.com/cb"}]}"#,
         )
         .unwrap();
-        let req = place_call_request(body).unwrap();
+        let call = place_call_of(body).unwrap();
+        let req = request_of(&call).unwrap();
         assert_eq!(req.dial_string(), "16502022222");
         assert_eq!(req.queue_id, Some(598));
-        assert_eq!(req.ext_transaction_data.unwrap().record_id(), Some("001"));
         assert_eq!(
-            req.userdata.unwrap().system().callback_url.as_deref(),
+            req.ext_transaction_data.as_ref().unwrap().record_id(),
+            Some("001")
+        );
+        assert_eq!(
+            req.userdata
+                .as_ref()
+                .unwrap()
+                .system()
+                .callback_url
+                .as_deref(),
             Some("https://crm.example.com/cb")
         );
+        // The library's own JSON form of the request is the body read.
+        assert_eq!(PlaceCall::from_request(&req, "a1"), call);
         let bad: PlaceCallBody =
             serde_json::from_str(r#"{"number":"call me","queueId":"x"}"#).unwrap();
-        assert!(place_call_request(bad).is_err());
+        assert!(place_call_of(bad).is_err());
+        let bad: PlaceCallBody = serde_json::from_str(r#"{"number":"call me"}"#).unwrap();
+        assert!(request_of(&place_call_of(bad).unwrap()).is_err());
+    }
+
+    #[test]
+    fn the_vendors_example_body_reads_and_writes_back() {
+        let text = include_str!("../../tests/data/8x8/place_call_request.json");
+        let call = place_call_of(serde_json::from_str(text).unwrap()).unwrap();
+        let written: Value = serde_json::from_str(&call.to_json()).unwrap();
+        assert_eq!(written, serde_json::from_str::<Value>(text).unwrap());
+        assert!(request_of(&call).is_ok());
     }
 }

@@ -23,6 +23,9 @@ use crate::render::render;
 /// (`{!Account.Phone}` → `(650) 555-0142`, `{!Account.Id}` → `001A000001XyZab`).
 pub const EXAMPLE_1: &str = include_str!("../../tests/data/vendor/example1.url");
 
+/// The Salesforce REST API version the create uses.
+pub const SFDC_API_VERSION: &str = "v59.0";
+
 /// The record id a simulated create returns.
 pub const SIMULATED_RECORD_ID: &str = "00T5e00000AbCdEAAX";
 
@@ -171,10 +174,7 @@ impl CallArgs {
         };
         let answered = answered.unwrap_or(now - duration - wrap_up);
         let codes = if self.code.is_empty() {
-            vec![
-                parse_code("Sales:FU:Follow-up")?,
-                parse_code("Sales:QT:Quote sent")?,
-            ]
+            default_codes()
         } else {
             self.code
                 .iter()
@@ -182,21 +182,17 @@ impl CallArgs {
                 .collect::<Result<_, _>>()?
         };
         Ok(CallContext {
-            caller_id: req
-                .caller_id
-                .clone()
-                .unwrap_or_else(|| "5251990".to_owned()),
+            caller_id: caller_id(req),
             transaction_id: (now.timestamp().rem_euclid(90_000_000) + 10_000_000).to_string(),
             interaction_guid: format!("sim-{:x}", now.timestamp_millis()),
             answered_at: Some(answered),
             hangup_at: Some(answered + duration),
-            now,
-            tenant_tz,
             transaction_codes: codes,
             notes: self
                 .notes
                 .clone()
-                .unwrap_or_else(|| "Customer wants a quote by Friday".to_owned()),
+                .unwrap_or_else(|| DEFAULT_NOTES.to_owned()),
+            ..CallContext::new(now, tenant_tz)
         })
     }
 
@@ -207,6 +203,33 @@ impl CallArgs {
             (None, None) => CreateOutcome::Created(SIMULATED_RECORD_ID.to_owned()),
         }
     }
+}
+
+/// The agent's notes when none are given.
+pub const DEFAULT_NOTES: &str = "Customer wants a quote by Friday";
+
+/// The transaction codes the agent selects when none are given.
+pub fn default_codes() -> Vec<TransactionCode> {
+    vec![
+        TransactionCode {
+            list_name: "Sales".into(),
+            short_code: "FU".into(),
+            description: "Follow-up".into(),
+        },
+        TransactionCode {
+            list_name: "Sales".into(),
+            short_code: "QT".into(),
+            description: "Quote sent".into(),
+        },
+    ]
+}
+
+/// The caller ID the call is made with: the link's, else the simulated
+/// tenant's.
+pub fn caller_id(req: &ClickToDialRequest) -> String {
+    req.caller_id
+        .clone()
+        .unwrap_or_else(|| "5251990".to_owned())
 }
 
 /// The simulated agent on the screenpop (no real credentials anywhere).
@@ -221,11 +244,16 @@ pub fn simulated_screenpop(ctl_userdata: &clicktodial::UserData<'_>) -> Screenpo
     }
 }
 
-/// What the contact center would expand and post once the call ends.
-pub fn simulate(req: &ClickToDialRequest, ctx: &CallContext, outcome: CreateOutcome) -> Value {
+/// What the contact center would expand and post once the call ends. A
+/// context whose `now` was never set is refused (no call dated 1970).
+pub fn simulate(
+    req: &ClickToDialRequest,
+    ctx: &CallContext,
+    outcome: CreateOutcome,
+) -> Result<Value, String> {
     let data = req.userdata.clone().unwrap_or_default();
     let plan = ActionPlan::new(&data);
-    let expanded = data.expand(ctx);
+    let expanded = data.try_expand(ctx).map_err(|e| e.to_string())?;
     let sfdc = plan.sfdc_create(&expanded);
     let outcome = if sfdc.is_some() {
         outcome
@@ -241,9 +269,9 @@ pub fn simulate(req: &ClickToDialRequest, ctx: &CallContext, outcome: CreateOutc
         Some(Err(e)) => (Value::Null, json!(e.to_string())),
         None => (Value::Null, Value::Null),
     };
-    json!({
+    Ok(json!({
         "expanded": crate::model::pairs(expanded.iter()),
-        "sfdc": sfdc.map(|c| json!({"path": c.path("v59.0"), "json": c.to_json()})),
+        "sfdc": sfdc.map(|c| json!({"path": c.path(SFDC_API_VERSION), "json": c.to_json()})),
         "screenpop": plan.screenpop.as_ref().map(|_| json!({
             "form": simulated_screenpop(&done.ctl_userdata).to_form(),
         })),
@@ -251,7 +279,7 @@ pub fn simulate(req: &ClickToDialRequest, ctx: &CallContext, outcome: CreateOutc
         "callback_error": callback_error,
         "result_code": done.result_code.as_str(),
         "error_string": done.error_string,
-    })
+    }))
 }
 
 pub fn simulate_text(sim: &Value) -> String {
@@ -323,7 +351,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         return Ok(crate::lint::status(std::slice::from_ref(&c)));
     };
     let ctx = args.call.context(req)?;
-    let sim = simulate(req, &ctx, args.call.outcome());
+    let sim = simulate(req, &ctx, args.call.outcome())?;
     match args.format {
         Format::Json => print_json(&sim),
         Format::Text => print(&simulate_text(&sim)),

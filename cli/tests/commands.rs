@@ -86,9 +86,11 @@ fn a_broken_link_has_every_problem_underlined() {
         );
         link[a..b].to_owned()
     };
-    assert_eq!(span(0), "{!Account.Phone}");
+    // The library places a refused parameter at its offending character.
+    assert_eq!(span(0), "{");
     assert_eq!(span(1), "x ");
     assert_eq!(span(2), "[c|d");
+    assert_eq!(span(3), "{!Account.Id}");
     assert_eq!(object["findings"][0]["severity"], "error");
     assert_eq!(object["findings"][3]["severity"], "warning");
 
@@ -295,7 +297,7 @@ fn simulate_a_failed_create_with_a_callback() {
     assert_eq!(refused.code, 0);
     assert!(refused
         .stdout
-        .contains("callback refused: callback URL host `127.0.0.1` is not a public address"));
+        .contains("callback refused: callback URL host `127.0.0.1` is not a public host"));
 }
 
 #[test]
@@ -385,11 +387,56 @@ fn spans_point_into_a_percent_encoded_link() {
     let out = run(&["lint", "--format", "json", link], "");
     assert_eq!(out.code, 1);
     let object = &json_lines(&out.stdout)[0];
-    assert_eq!(kinds(object), ["text-between-pairs", "unterminated-pair"]);
+    // The lenient read skips from the stray text to the end: no later
+    // pair is closed.
+    assert_eq!(kinds(object), ["text-between-pairs"]);
     let text = |i: usize| {
         let s = &object["findings"][i]["span"];
         link[s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize].to_owned()
     };
-    assert_eq!(text(0), "zz");
-    assert_eq!(text(1), "%5Bc%7C%2525d");
+    assert_eq!(text(0), "zz%5Bc%7C%2525d");
+}
+
+/// The text `object`'s finding `i` points at, in `link`.
+fn spanned<'l>(object: &Value, i: usize, link: &'l str) -> &'l str {
+    let s = &object["findings"][i]["span"];
+    &link[s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize]
+}
+
+#[test]
+fn example_2s_broken_token_is_underlined_in_the_link_as_given() {
+    // As the vendor prints it (three lines): the spans point into the
+    // link as read, lines joined, which the JSON carries.
+    let out = run(&["lint", "--format", "json", &vendor("example2.url")], "");
+    let object = &json_lines(&out.stdout)[0];
+    let link = object["link"].as_str().unwrap();
+    assert_eq!(object["findings"][1]["kind"], "unterminated-token");
+    assert_eq!(spanned(object, 1, link), "$call_answered_time");
+    // On one line, with the white space a paste brings: offsets into the
+    // text exactly as given.
+    let given = format!("  {}\t", vendor("example2.url").replace('\n', ""));
+    let out = run(&["lint", "--format", "json", &given], "");
+    let object = &json_lines(&out.stdout)[0];
+    assert_eq!(object["link"], given.as_str());
+    assert_eq!(kinds(object), ["unterminated-token"]);
+    assert_eq!(spanned(object, 0, &given), "$call_answered_time");
+    // Percent-encoded, as a browser sends it: the escapes are underlined.
+    let encoded = given.trim().replace(
+        "[start_time|$call_answered_time]",
+        "%5Bstart_time%7C%24call_answered_time%5D",
+    );
+    let out = run(&["lint", "--format", "json", &encoded], "");
+    let object = &json_lines(&out.stdout)[0];
+    assert_eq!(spanned(object, 0, &encoded), "%24call_answered_time");
+}
+
+#[test]
+fn simulate_defaults_to_a_call_that_just_ended() {
+    let out = run(&["simulate", "--format", "json"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s: Value = serde_json::from_str(&out.stdout).unwrap();
+    let create: Value = serde_json::from_str(s["sfdc"]["json"].as_str().unwrap()).unwrap();
+    let date = create["ActivityDate"].as_str().unwrap();
+    let year: i32 = date[..4].parse().unwrap();
+    assert!(year >= 2024, "not a call dated {date}");
 }

@@ -231,6 +231,9 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
     assert_eq!(bad.status(), 400);
     let bad: Value = bad.json().await.unwrap();
     assert_eq!(bad["findings"][0]["kind"], "invalid-phone");
+    // Placed in the query as it arrived (before decoding): the `{`.
+    assert_eq!(bad["findings"][0]["in"], "query");
+    assert_eq!(bad["findings"][0]["span"], serde_json::json!([6, 9]));
 
     let posted = client()
         .post(format!("{}/AGUI/make_call.php?phone=6502928880", serve.url))
@@ -242,6 +245,16 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
     assert_eq!(posted.status(), 400);
     let posted: Value = posted.json().await.unwrap();
     assert_eq!(posted["findings"][0]["kind"], "unterminated-pair");
+    assert_eq!(posted["findings"][0]["in"], "body");
+    assert_eq!(posted["findings"][0]["span"], serde_json::json!([13, 16]));
+    let json = client()
+        .post(format!("{}/AGUI/make_call.php?phone=6502928880", serve.url))
+        .header("Content-Type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 415);
 }
 
 #[tokio::test]
@@ -309,10 +322,23 @@ async fn the_api_routes_answer_as_the_commands_do() {
         .json()
         .await
         .unwrap();
+    // Filled as Salesforce fills a custom link: a space is `+`.
     assert_eq!(
         fill["link"],
-        "https://h.example.com/AGUI/make_call.php?phone=%28650%29%20555-0142"
+        "https://h.example.com/AGUI/make_call.php?phone=%28650%29+555-0142"
     );
+    let cli = common::run(
+        &[
+            "fill",
+            "--format",
+            "json",
+            "https://h.example.com/AGUI/make_call.php?phone={!Account.Phone}",
+            "--field",
+            "Account.Phone=(650) 555-0142",
+        ],
+        "",
+    );
+    assert_eq!(fill, serde_json::from_str::<Value>(&cli.stdout).unwrap());
 }
 
 #[tokio::test]
@@ -426,4 +452,86 @@ async fn the_page_and_its_files_come_with_a_strict_policy_and_only_to_its_own_ho
         .as_str()
         .unwrap()
         .contains("[start_time|$call_answered_time]"));
+}
+
+/// The callback `receive` printed, with the `ctl_newRecordId` pairs in it.
+fn record_ids(callback: &Value) -> Vec<Value> {
+    callback["ctl_userdata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p[0] == "ctl_newRecordId")
+        .map(|p| p[1].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_record_id_set_in_the_link_is_never_reported() {
+    let mut receive = Server::start("receive", &[]);
+    let forged = "[ctl_newRecordId|00Tforged000001]";
+    let create = "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|call]";
+    let callback = format!("[ctl_callbackUrl|{}/cb]", receive.url);
+
+    // IGNORE: nothing to create; the tenant's id is dropped.
+    let serve = Server::start("serve", &["--allow-private-callbacks"]);
+    let answer = client()
+        .get(make_call(&serve, &format!("{forged}{callback}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let line = receive
+        .next_line(WAIT)
+        .expect("the IGNORE callback arrives");
+    let ignored: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(ignored["resultCode"], "IGNORE");
+    assert_eq!(ignored["new_record_id"], Value::Null);
+    assert!(record_ids(&ignored).is_empty(), "{ignored}");
+
+    // FAIL: Salesforce refuses the create (a wrong token at the mock).
+    let salesforce = Server::start("serve", &["--sfdc-token", "right"]);
+    let failing = Server::start(
+        "serve",
+        &[
+            "--allow-private-callbacks",
+            "--sfdc-url",
+            &salesforce.url,
+            "--sfdc-token",
+            "wrong",
+        ],
+    );
+    let answer = client()
+        .get(make_call(&failing, &format!("{create}{forged}{callback}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let line = receive.next_line(WAIT).expect("the FAIL callback arrives");
+    let failed: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(failed["resultCode"], "FAIL", "{failed}");
+    assert!(
+        failed["errorString"]
+            .as_str()
+            .unwrap()
+            .contains("INVALID_SESSION_ID"),
+        "{failed}"
+    );
+    assert_eq!(failed["new_record_id"], Value::Null);
+    assert!(record_ids(&failed).is_empty(), "{failed}");
+
+    // SUCCESS: only the system's id, the tenant's dropped.
+    let answer = client()
+        .get(make_call(&serve, &format!("{create}{forged}{callback}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let line = receive
+        .next_line(WAIT)
+        .expect("the SUCCESS callback arrives");
+    let created: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(created["resultCode"], "SUCCESS", "{created}");
+    let id = created["new_record_id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("00Tsim"), "{created}");
+    assert_eq!(record_ids(&created), [Value::from(id)]);
 }

@@ -145,6 +145,10 @@
     for (const n of all) fields[n] = fieldValues.get(n) ?? "";
     const filled = await api("/api/fill", { template, fields });
     if (!filled.ok) return { error: filled.data.error || "the template could not be filled" };
+    if (typeof filled.data.link !== "string") {
+      const first = (filled.data.findings || [])[0];
+      return { error: `The template cannot be filled: ${first ? first.message : "unknown problem"}.` };
+    }
     return { link: filled.data.link };
   }
 
