@@ -961,6 +961,85 @@ impl CallBuffers {
     }
 }
 
+/// The call's three requests as `http::Request`s (feature `http`), built
+/// from the rendered bodies exactly as [`SfdcCreate::to_http`],
+/// [`Screenpop::to_http`] and [`Callback::to_http`] build them. Each copies
+/// its body out of the buffers (the one allocation of assembling a request).
+#[cfg(feature = "http")]
+impl CallBuffers {
+    /// The Salesforce create, when [`sfdc_json`](CallBuffers::sfdc_json) is
+    /// `Some`: `POST {instance}/services/data/{version}/sobjects/{sobject}/`,
+    /// `Authorization: Bearer` marked sensitive; errors as
+    /// [`SfdcCreate::to_http`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{url::Url, CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
+    /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|hi]")?;
+    /// let out = CompiledLink::new(&data).render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let instance = Url::parse("https://acme.my.salesforce.com")?;
+    /// let req = out.sfdc_request(&instance, "v59.0", "00Dxx!secret").unwrap()?;
+    /// assert_eq!(req.uri(), "https://acme.my.salesforce.com/services/data/v59.0/sobjects/Task/");
+    /// assert_eq!(req.body(), br#"{"Subject":"hi"}"#);
+    /// assert!(!format!("{req:?}").contains("secret"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn sfdc_request(
+        &self,
+        instance: &url::Url,
+        api_version: &str,
+        access_token: &str,
+    ) -> Option<Result<http::Request<Vec<u8>>, RequestError>> {
+        let json = self.sfdc_json()?;
+        let path = self.sfdc_path(api_version)?;
+        Some((|| {
+            let auth = crate::payload::http::bearer(access_token)?;
+            let uri = crate::payload::http::endpoint(instance, &path)?;
+            Ok(crate::payload::http::json_post(uri, auth, json.to_owned()))
+        })())
+    }
+
+    /// The screenpop POST to the tenant's screenpop `url`, as
+    /// [`Screenpop::to_http`] (the body holds the agent's password: do not
+    /// log it).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{url::Url, CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
+    /// let link = CompiledLink::new(&UserData::parse("[ctl_launchopt|true]")?);
+    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let req = out.screenpop_request(&Url::parse("https://crm.example.com/pop")?);
+    /// assert_eq!(req.body(), out.screenpop_form().as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn screenpop_request(&self, url: &url::Url) -> http::Request<Vec<u8>> {
+        crate::payload::http::form_post(url, self.screenpop.clone())
+    }
+
+    /// The callback POST to `url` (from
+    /// [`CompiledLink::callback_url`]), as [`Callback::to_http`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{CallContext, CallbackPolicy, CompiledLink, CreateOutcome, Screenpop, UserData};
+    /// let data = UserData::parse("[id|1][ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]")?;
+    /// let link = CompiledLink::new(&data);
+    /// let ctx = CallContext { transaction_id: "T1".into(), ..Default::default() };
+    /// let out = link.render(&ctx, &CreateOutcome::NotRun, &Screenpop::default());
+    /// let url = link.callback_url(&ctx, &CallbackPolicy::default()).unwrap()?;
+    /// let req = out.callback_request(&url);
+    /// assert_eq!(req.uri(), "https://crm.example.com/cb?t=T1");
+    /// assert_eq!(req.body(), out.callback_form().as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn callback_request(&self, url: &url::Url) -> http::Request<Vec<u8>> {
+        crate::payload::http::form_post(url, self.callback.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -528,3 +528,70 @@ fn a_large_link_compiles_and_agrees() {
     let out = CompiledLink::new(&data).render(&calls[0].0, &calls[0].1, &calls[0].2);
     assert_eq!(out.sfdc_json().unwrap().matches("\"Field_").count(), 4000);
 }
+
+/// Under `http`, the compiled call's requests are the step-by-step path's
+/// `to_http` requests: method, URI, headers and body.
+#[cfg(feature = "http")]
+#[test]
+fn http_requests_match_the_step_by_step_path() {
+    use clicktodial::url::Url;
+    use clicktodial::CallbackPolicy;
+
+    let url = include_str!("data/vendor/example1.url").trim();
+    let req = ClickToDialRequest::from_url(url).unwrap();
+    let mut data = req.userdata.clone().unwrap();
+    data.push(
+        "ctl_callbackUrl",
+        "https://crm.example.com/cb?t=$transaction_id$&n=$notes$",
+    )
+    .unwrap();
+    let link = CompiledLink::new(&data);
+    let ctx = checks::rich_context();
+    let agent = Screenpop {
+        agent_id: "agent042".into(),
+        password: "s3cret".into(),
+        ..Screenpop::default()
+    };
+    let outcome = CreateOutcome::Created("00T5e00000AbCdE".into());
+    let out = link.render(&ctx, &outcome, &agent);
+
+    let plan = ActionPlan::new(&data);
+    let expanded = data.expand(&ctx);
+    let create = plan.sfdc_create(&expanded).unwrap();
+    let done = plan.finish(expanded, outcome);
+    let pop = Screenpop {
+        ctl_userdata: done.ctl_userdata.to_string(),
+        ..agent
+    };
+    let same = |a: &clicktodial::http::Request<Vec<u8>>,
+                b: &clicktodial::http::Request<Vec<u8>>| {
+        assert_eq!(a.method(), b.method());
+        assert_eq!(a.uri(), b.uri());
+        assert_eq!(a.headers(), b.headers());
+        assert_eq!(a.body(), b.body());
+    };
+    let instance = Url::parse("https://acme.my.salesforce.com").unwrap();
+    same(
+        &out.sfdc_request(&instance, "v59.0", "tok")
+            .unwrap()
+            .unwrap(),
+        &create.to_http(&instance, "v59.0", "tok").unwrap(),
+    );
+    assert!(out
+        .sfdc_request(&instance, "v59.0", "bad\ntoken")
+        .unwrap()
+        .is_err());
+    let pop_url = Url::parse("https://crm.example.com/pop").unwrap();
+    same(&out.screenpop_request(&pop_url), &pop.to_http(&pop_url));
+    let cb_url = link
+        .callback_url(&ctx, &CallbackPolicy::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        Some(cb_url.clone()),
+        plan.callback(&ctx, &CallbackPolicy::default())
+            .unwrap()
+            .ok()
+    );
+    same(&out.callback_request(&cb_url), &done.to_http(&cb_url));
+}

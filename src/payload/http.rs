@@ -439,7 +439,7 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
 }
 
 /// A `POST` of a form body to `url`.
-fn form_post(url: &Url, body: String) -> Request<Vec<u8>> {
+pub(crate) fn form_post(url: &Url, body: String) -> Request<Vec<u8>> {
     let (uri, auth) = target(url);
     let mut req = Request::new(body.into_bytes());
     *req.method_mut() = Method::POST;
@@ -543,7 +543,7 @@ pub(crate) fn check_credential(
 }
 
 /// `Bearer {token}`, checked, marked sensitive.
-fn bearer(token: &str) -> Result<HeaderValue, RequestError> {
+pub(crate) fn bearer(token: &str) -> Result<HeaderValue, RequestError> {
     const WHAT: &str = "the access token";
     check_credential(WHAT, token, true)?;
     let mut value = HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| {
