@@ -901,16 +901,8 @@ fn merge_field(lints: &mut Lints<'_>, what: &str, name: &str, value: &str, place
         let end = memchr::memchr(b'}', text.as_bytes().get(start..).unwrap_or_default())
             .map_or(start + 2, |e| start + e + 1);
         let field = text.get(start..end).unwrap_or("{!");
-        // With no place, the text is a request parameter's decoded value.
-        let span = place.map_or(Some(start..end), |p| {
-            if in_name {
-                p.in_name(name, start..end)
-            } else {
-                p.in_value(value, start..end)
-            }
-        });
         let hidden = !in_name && start < secret_until(name, value);
-        lints.push(LintKind::UnexpandedMergeField, span, || {
+        let message = || {
             let field = if hidden {
                 "(in the URL's user info, not shown)".to_owned()
             } else {
@@ -921,7 +913,25 @@ fn merge_field(lints: &mut Lints<'_>, what: &str, name: &str, value: &str, place
                  build the link where the CRM expands merge fields (a custom link or formula field)",
                 Shown(name)
             )
-        });
+        };
+        match place {
+            Some(p) => {
+                let span = if in_name {
+                    p.in_name(name, start..end)
+                } else {
+                    p.in_value(value, start..end)
+                };
+                lints.push(LintKind::UnexpandedMergeField, span, message);
+            }
+            // With no place, the text is a request parameter's name (placed
+            // as a whole: names are not mapped byte by byte) or its decoded
+            // value.
+            None if in_name => {
+                let link = lints.at.link.map(LinkParam::name_span);
+                lints.push_placed(LintKind::UnexpandedMergeField, None, link, message);
+            }
+            None => lints.push(LintKind::UnexpandedMergeField, Some(start..end), message),
+        }
         return;
     }
 }
@@ -1101,11 +1111,7 @@ fn duplicates(lints: &mut Lints<'_>, data: &UserData<'_>) {
     let hasher = RandomState::new();
     // hash -> (index of the first pair with the name, count)
     let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs().len());
-    let same = |a: usize, b: &str| {
-        data.pairs()
-            .get(a)
-            .is_some_and(|p| Key(p.name()) == Key(b))
-    };
+    let same = |a: usize, b: &str| data.pairs().get(a).is_some_and(|p| Key(p.name()) == Key(b));
     for (i, pair) in data.pairs().iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         let entry = seen

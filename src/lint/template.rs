@@ -63,6 +63,7 @@ impl LinkTemplate {
     ///     [
     ///         (LintKind::UrlEncodeInCustomLink, "{!URLENCODE(Account.Name)}"),
     ///         (LintKind::MergeFieldInCallbackHost, "{!Account.Site}"),
+    ///         (LintKind::UnprotectedMergeField, "{!Account.Site}"),
     ///         (LintKind::UnprotectedMergeField, "{!Account.Description}"),
     ///     ]
     /// );
@@ -228,7 +229,11 @@ fn lint_field(lints: &mut Lints<'_>, text: &str, field: &MergeField, role: Role)
     };
     lints.push_placed(LintKind::UnprotectedMergeField, None, Some(span), || {
         let what = if in_name { "a pair's name" } else { "a value" };
-        let breaks = if in_name { "`]`, `|` or `%`" } else { "`]` or `%`" };
+        let breaks = if in_name {
+            "`]`, `|` or `%`"
+        } else {
+            "`]` or `%`"
+        };
         let fix = if field.expression().len() > MAX_FIX_FIELD {
             "protect it with SUBSTITUTE as `MergeField::protected` shows".to_owned()
         } else if in_name {
