@@ -4,7 +4,11 @@
 //! center will not do what the link's author meant. Each [`Lint`] has a
 //! [`LintKind`] to match on, a one-line message that names the pair and
 //! says what to change, and (where it is about one place) the byte range of
-//! that place in the `ctl_userdata` text ([`Lint::span`]).
+//! that place in the `ctl_userdata` text ([`Lint::span`]). A lint of a
+//! request names its parameter ([`Lint::parameter`]); read from the link
+//! as given ([`ClickToDialRequest::lint_link`]) or from a CRM link template
+//! ([`LinkTemplate::lint_text`](crate::LinkTemplate::lint_text)), it is
+//! also placed in that text ([`Lint::link_span`]).
 //!
 //! Token lints follow the expander's own scan (the same scanner): a `$`
 //! that the expander keeps as literal text is looked at; one that opens a
@@ -26,6 +30,11 @@
 //! - a URL's user info (its user name and password) is never quoted: a lint
 //!   about text in it, or a `ctl_callbackUrl` that contains `@`, says what it
 //!   found without quoting it.
+//!
+//! [`ClickToDialRequest::lint_link`] adds a [`LinkMap`] of the link (four
+//! bytes per byte of decoded value) to the lenient read's own memory;
+//! [`LinkTemplate::lint_text`](crate::LinkTemplate::lint_text) a masked copy
+//! of the template, its map and its merge fields.
 //!
 //! Working memory is one map slot (17 bytes, see `duplicates`) per pair,
 //! for the duplicate names, and no copy of any name or value: under 12
