@@ -4,7 +4,11 @@
 //! center will not do what the link's author meant. Each [`Lint`] has a
 //! [`LintKind`] to match on, a one-line message that names the pair and
 //! says what to change, and (where it is about one place) the byte range of
-//! that place in the `ctl_userdata` text ([`Lint::span`]).
+//! that place in the `ctl_userdata` text ([`Lint::span`]). A lint of a
+//! request names its parameter ([`Lint::parameter`]); read from the link
+//! as given ([`ClickToDialRequest::lint_link`]) or from a CRM link template
+//! ([`LinkTemplate::lint_text`](crate::LinkTemplate::lint_text)), it is
+//! also placed in that text ([`Lint::link_span`]).
 //!
 //! Token lints follow the expander's own scan (the same scanner): a `$`
 //! that the expander keeps as literal text is looked at; one that opens a
@@ -27,19 +31,27 @@
 //!   about text in it, or a `ctl_callbackUrl` that contains `@`, says what it
 //!   found without quoting it.
 //!
+//! [`ClickToDialRequest::lint_link`] adds a [`LinkMap`] of the link (four
+//! bytes per byte of decoded value) to the lenient read's own memory;
+//! [`LinkTemplate::lint_text`](crate::LinkTemplate::lint_text) a masked copy
+//! of the template, its map and its merge fields.
+//!
 //! Working memory is one map slot (17 bytes, see `duplicates`) per pair,
 //! for the duplicate names, and no copy of any name or value: under 12
 //! bytes allocated at the peak per input byte on the worst shapes, as
 //! `tests/lint_bounds.rs` measures with a counting allocator.
+
+mod template;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 use std::ops::Range;
 
-use crate::error::Shown;
+use crate::error::{RequestError, Shown};
 use crate::payload::policy::misplaced_token;
-use crate::request::ClickToDialRequest;
+use crate::request::link::{self, LinkMap, LinkParam};
+use crate::request::{split_extension, ClickToDialRequest};
 use crate::system::{known_system_name, SYSTEM_NAMES};
 use crate::token::table::Token;
 use crate::token::template::scan;
@@ -85,11 +97,99 @@ pub enum LintKind {
     /// `ctl_callbackUrl`: call data may not decide where a callback goes,
     /// so [`ActionPlan::callback`](crate::ActionPlan::callback) refuses it.
     CallbackUrlToken,
+    /// A phone with a trailing extension (`650-555-0100 ext. 12`): the
+    /// extension is not dialled, so the agent must dial it once the call is
+    /// answered. A request-level lint: [`Lint::parameter`] is `phone`.
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let lint = &ClickToDialRequest::new("650-555-0100 ext. 12").lint()[0];
+    /// assert_eq!(lint.kind, LintKind::PhoneExtension);
+    /// assert_eq!(lint.parameter(), Some("phone"));
+    /// ```
+    PhoneExtension,
+    /// A name with white space around it, as the vendor's wrapped lines
+    /// leave: a request parameter (`make_call.php? prefix=1`, found by
+    /// [`ClickToDialRequest::lint_link`], which sees the names as written),
+    /// a query parameter of `ctl_callbackUrl` (`callback?%20%20transaction=`:
+    /// the receiver gets a parameter named `"  transaction"`), or a pair's
+    /// name (`[ ObjectType|Task]`).
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?%20prefix=1&phone=6505550100";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.kind, LintKind::WhiteSpaceInParameterName);
+    /// assert_eq!(&link[lint.link_span().unwrap()], "%20prefix");
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    WhiteSpaceInParameterName,
+    /// A value that starts or ends with white space, or holds a run of
+    /// spaces or a line break followed by indentation, as a wrapped line
+    /// pasted into a link leaves (the vendor's Example 1 pasted as printed
+    /// gives `call  answered`).
+    ///
+    /// ```
+    /// use clicktodial::{LintKind, UserData};
+    /// let text = "[Description|call  answered]";
+    /// let lint = &UserData::parse(text)?.lint()[0];
+    /// assert_eq!(lint.kind, LintKind::WhiteSpaceInValue);
+    /// assert_eq!(&text[lint.span().unwrap()], "  ");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    WhiteSpaceInValue,
+    /// A `[` inside a value followed by a name and `|`: a pair whose `]`
+    /// before it was lost, so it became part of the value before it.
+    ///
+    /// ```
+    /// use clicktodial::{LintKind, UserData};
+    /// let text = "[subject|Call Acme[status|done]";
+    /// let lint = &UserData::parse(text)?.lint()[0];
+    /// assert_eq!(lint.kind, LintKind::LostPairInValue);
+    /// assert_eq!(&text[lint.span().unwrap()], "[");
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    LostPairInValue,
+    /// A CRM merge field (`{!Org.Host__c}`) in the host of
+    /// `ctl_callbackUrl`: a CRM record would choose where the call data is
+    /// posted.
+    ///
+    /// ```
+    /// use clicktodial::{LintKind, UserData};
+    /// let data = UserData::parse("[ctl_callbackUrl|https://{!Account.Site}/cb]")?;
+    /// assert!(data.lint().iter().any(|l| l.kind == LintKind::MergeFieldInCallbackHost));
+    /// # Ok::<(), clicktodial::ParseError>(())
+    /// ```
+    MergeFieldInCallbackHost,
+    /// In a link template, a merge field in a `ctl_userdata` or
+    /// `extTransactionData` pair written plainly: a record value holding
+    /// `]`, `|` or `%` would end or change the pair. The message gives the
+    /// protected form ([`MergeField::protected`](crate::MergeField::protected)).
+    ///
+    /// ```
+    /// use clicktodial::{LinkTemplate, LintKind};
+    /// let text = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}\
+    ///             &ctl_userdata=[subject|{!Account.Name}]";
+    /// let lint = &LinkTemplate::lint_text(text)[0];
+    /// assert_eq!(lint.kind, LintKind::UnprotectedMergeField);
+    /// assert_eq!(&text[lint.link_span().unwrap()], "{!Account.Name}");
+    /// ```
+    UnprotectedMergeField,
+    /// In a link template, `URLENCODE` in a merge field: a custom link
+    /// encodes merge field values itself, so the value arrives encoded twice
+    /// (a space as the text `%20`).
+    ///
+    /// ```
+    /// use clicktodial::{LinkTemplate, LintKind};
+    /// let text = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!URLENCODE(Account.Phone)}";
+    /// assert_eq!(LinkTemplate::lint_text(text)[0].kind, LintKind::UrlEncodeInCustomLink);
+    /// ```
+    UrlEncodeInCustomLink,
 }
 
 impl LintKind {
     /// How many kinds there are (for the per-kind counts).
-    const COUNT: usize = LintKind::CallbackUrlToken as usize + 1;
+    const COUNT: usize = LintKind::UrlEncodeInCustomLink as usize + 1;
 
     /// What a summary lint calls several lints of this kind.
     fn plural(self) -> &'static str {
@@ -106,6 +206,13 @@ impl LintKind {
             LintKind::CreateWithoutObjectType => "creates without an object type",
             LintKind::InvalidSystemValue => "invalid system values",
             LintKind::CallbackUrlToken => "misplaced callback URL tokens",
+            LintKind::PhoneExtension => "phone extensions",
+            LintKind::WhiteSpaceInParameterName => "names with white space around them",
+            LintKind::WhiteSpaceInValue => "white space from wrapped lines",
+            LintKind::LostPairInValue => "lost pairs in values",
+            LintKind::MergeFieldInCallbackHost => "merge fields in callback hosts",
+            LintKind::UnprotectedMergeField => "unprotected merge fields",
+            LintKind::UrlEncodeInCustomLink => "URLENCODE merge fields",
         }
     }
 }
@@ -137,6 +244,16 @@ pub struct Lint {
     pub message: String,
     #[cfg_attr(feature = "serde", serde(default))]
     span: Option<Range<usize>>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    parameter: Option<String>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    link_span: Option<Range<usize>>,
 }
 
 impl Lint {
@@ -152,6 +269,8 @@ impl Lint {
             kind,
             message,
             span,
+            parameter: None,
+            link_span: None,
         }
     }
 
@@ -177,6 +296,50 @@ impl Lint {
     pub fn span(&self) -> Option<Range<usize>> {
         self.span.clone()
     }
+
+    /// The request parameter the lint is about, named as the request reads
+    /// it (trimmed): `phone`, `ctl_userdata`, `extTransactionData`, an
+    /// unknown parameter's name. Set by [`ClickToDialRequest::lint`] and
+    /// [`ClickToDialRequest::lint_link`]; `None` from [`UserData::lint`],
+    /// for template lints and for summaries. A tool holding the link places
+    /// a request-level lint with [`LinkMap::param`](crate::LinkMap::param),
+    /// and a `ctl_userdata` [`span`](Lint::span) with
+    /// [`LinkMap::map`](crate::LinkMap::map) (or reads
+    /// [`link_span`](Lint::link_span) from `lint_link`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let req = ClickToDialRequest::from_query("phone=1&extTransactionData=[extRecordId|{!Id}]")?;
+    /// assert_eq!(req.lint()[0].parameter(), Some("extTransactionData"));
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    pub fn parameter(&self) -> Option<&str> {
+        self.parameter.as_deref()
+    }
+
+    /// Byte range, in the text given to [`ClickToDialRequest::lint_link`]
+    /// (the link, before percent-decoding) or to
+    /// [`LinkTemplate::lint_text`](crate::LinkTemplate::lint_text) (the
+    /// template), of what the lint is about: also for lints with no
+    /// `ctl_userdata` span (a parameter's name, the extension in `phone`, a
+    /// pair of `extTransactionData`). `None` from the other entry points,
+    /// for summaries, and for lints about no one place.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=650-555-0100+ext.+12";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.span(), None);
+    /// assert_eq!(&link[lint.link_span().unwrap()], "ext.+12");
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    pub fn link_span(&self) -> Option<Range<usize>> {
+        self.link_span.clone()
+    }
 }
 
 impl fmt::Display for Lint {
@@ -185,28 +348,57 @@ impl fmt::Display for Lint {
     }
 }
 
+/// What the lints being found are about: the parameter, whether their
+/// spans are `ctl_userdata` spans, and the parameter's place in the link
+/// (to map spans, which are in the parameter's decoded value, into it).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct At<'m> {
+    pub(crate) parameter: Option<&'m str>,
+    pub(crate) userdata: bool,
+    pub(crate) link: Option<&'m LinkParam>,
+}
+
 /// Lints as they are found, with the per-kind cap.
-struct Lints {
+pub(crate) struct Lints<'m> {
     list: Vec<Lint>,
     shown: [usize; LintKind::COUNT],
     hidden: [usize; LintKind::COUNT],
+    pub(crate) at: At<'m>,
 }
 
-impl Lints {
-    fn new() -> Lints {
+impl<'m> Lints<'m> {
+    pub(crate) fn new(at: At<'m>) -> Lints<'m> {
         Lints {
             list: Vec::new(),
             shown: [0; LintKind::COUNT],
             hidden: [0; LintKind::COUNT],
+            at,
         }
     }
 
     /// Adds a lint, or counts it once the kind has shown its share; the
-    /// message is only written for a lint that is kept.
+    /// message is only written for a lint that is kept. `span` is in the
+    /// decoded value of the parameter being linted.
     fn push(
         &mut self,
         kind: LintKind,
         span: Option<Range<usize>>,
+        message: impl FnOnce() -> String,
+    ) {
+        let link_span = match (&span, self.at.link) {
+            (Some(span), Some(param)) => Some(param.map(span.clone())),
+            _ => None,
+        };
+        let span = span.filter(|_| self.at.userdata);
+        self.push_placed(kind, span, link_span, message);
+    }
+
+    /// Adds a lint with its spans as given.
+    pub(crate) fn push_placed(
+        &mut self,
+        kind: LintKind,
+        span: Option<Range<usize>>,
+        link_span: Option<Range<usize>>,
         message: impl FnOnce() -> String,
     ) {
         let i = kind as usize;
@@ -218,11 +410,14 @@ impl Lints {
             return;
         }
         *shown += 1;
-        self.list.push(Lint::new(kind, bounded(message()), span));
+        let mut lint = Lint::new(kind, bounded(message()), span);
+        lint.parameter = self.at.parameter.map(str::to_owned);
+        lint.link_span = link_span;
+        self.list.push(lint);
     }
 
     /// The lints, with one summary for each kind that hid some.
-    fn finish(mut self) -> Vec<Lint> {
+    pub(crate) fn finish(mut self) -> Vec<Lint> {
         for (i, &hidden) in self.hidden.iter().enumerate() {
             let Some(kind) = self
                 .list
@@ -261,9 +456,16 @@ fn bounded(mut message: String) -> String {
 
 impl ClickToDialRequest {
     /// Lints the whole request: merge fields left in the dial parameters (a
-    /// request built with [`ClickToDialRequest::new`] is not validated), then
-    /// `ctl_userdata` (see [`UserData::lint`]), then merge fields left in
-    /// `extTransactionData` or unknown parameters.
+    /// request built with [`ClickToDialRequest::new`] is not validated) and
+    /// a trailing extension in `phone` (it is not dialled), then
+    /// `ctl_userdata` (see [`UserData::lint`]), then `extTransactionData`
+    /// (merge fields, white space from wrapped lines, lost pairs) and merge
+    /// fields left in unknown parameters. Each lint names its
+    /// [`parameter`](Lint::parameter).
+    ///
+    /// The request keeps its parameter names trimmed, so white space around
+    /// a parameter's name is seen only by
+    /// [`lint_link`](ClickToDialRequest::lint_link).
     ///
     /// # Example
     ///
@@ -277,7 +479,89 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = Lints::new();
+        self.lint_in(None)
+    }
+
+    /// Reads a link as given (a whole `https` link, or a query with or
+    /// without its `?`) and lints it: everything
+    /// [`lint`](ClickToDialRequest::lint) finds, plus white space around
+    /// parameter names as written (`make_call.php? prefix=1`), each lint
+    /// placed in the link by [`Lint::link_span`] (where it is about one
+    /// place) and named by [`Lint::parameter`].
+    ///
+    /// The link is read as
+    /// [`from_url_lenient`](ClickToDialRequest::from_url_lenient) (or
+    /// [`from_query_lenient`](ClickToDialRequest::from_query_lenient) for a
+    /// query) reads it: a malformed part of `ctl_userdata` does not stop the
+    /// lint (those lenient readers report it), but a link they refuse (no
+    /// valid `phone`, not `https`) is their error. Linear in the link.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    ///
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?%20prefix=1&phone=650-555-0100%20x12\
+    ///             &ctl_userdata=%5Bsubject%7CCall%20Acme%5Bstatus%7Cdone%5D";
+    /// let lints = ClickToDialRequest::lint_link(link)?;
+    /// let found: Vec<_> = lints
+    ///     .iter()
+    ///     .map(|l| (l.kind, l.parameter().unwrap(), &link[l.link_span().unwrap()]))
+    ///     .collect();
+    /// assert_eq!(
+    ///     found,
+    ///     [
+    ///         (LintKind::WhiteSpaceInParameterName, "prefix", "%20prefix"),
+    ///         (LintKind::PhoneExtension, "phone", "x12"),
+    ///         (LintKind::LostPairInValue, "ctl_userdata", "%5B"),
+    ///     ]
+    /// );
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    pub fn lint_link(link: &str) -> Result<Vec<Lint>, RequestError> {
+        let is_url = match (link.find("://"), link.find('?')) {
+            (Some(s), Some(q)) => s < q,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let (req, _) = if is_url {
+            ClickToDialRequest::from_url_lenient(link)?
+        } else {
+            ClickToDialRequest::from_query_lenient(link)?
+        };
+        let map = LinkMap::new(link);
+        Ok(req.lint_in(Some(&map)))
+    }
+
+    fn lint_in(&self, map: Option<&LinkMap>) -> Vec<Lint> {
+        let param = |name: &str| map.and_then(|m| m.param(name));
+        let mut lints = Lints::new(At::default());
+        if let Some(map) = map {
+            for p in map.params() {
+                let trimmed = p.name().trim();
+                if trimmed.is_empty() || trimmed == p.name() {
+                    continue;
+                }
+                lints.at = At {
+                    parameter: Some(trimmed),
+                    userdata: false,
+                    link: Some(p),
+                };
+                lints.push_placed(
+                    LintKind::WhiteSpaceInParameterName,
+                    None,
+                    Some(p.name_span()),
+                    || {
+                        format!(
+                            "parameter `{}` has white space around its name, as a wrapped line \
+                             leaves; write `{}` (this crate trims it, other readers may not)",
+                            Shown(p.name()),
+                            Shown(trimmed)
+                        )
+                    },
+                );
+            }
+        }
         // A request built by hand has not been through validation.
         let dial = [
             ("phone", Some(self.phone.as_str())),
@@ -286,22 +570,81 @@ impl ClickToDialRequest {
         ];
         for (name, value) in dial {
             if let Some(value) = value {
+                lints.at = At {
+                    parameter: Some(name),
+                    userdata: false,
+                    link: param(name),
+                };
                 merge_field(&mut lints, "parameter", name, value, None);
             }
         }
+        lints.at = At {
+            parameter: Some("phone"),
+            userdata: false,
+            link: param("phone"),
+        };
+        phone_extension(&mut lints, &self.phone);
         if let Some(data) = &self.userdata {
+            lints.at = At {
+                parameter: Some("ctl_userdata"),
+                userdata: true,
+                link: param("ctl_userdata"),
+            };
             lint_userdata(&mut lints, data);
         }
         if let Some(ext) = &self.ext_transaction_data {
-            for (name, value) in ext.data().iter() {
-                merge_field(&mut lints, "extTransactionData", name, value, None);
+            lints.at = At {
+                parameter: Some("extTransactionData"),
+                userdata: false,
+                link: param("extTransactionData"),
+            };
+            for pair in ext.data().pairs() {
+                let place = Place::of(pair);
+                merge_field(
+                    &mut lints,
+                    "extTransactionData",
+                    pair.name(),
+                    pair.value(),
+                    Some(&place),
+                );
+                white_space(&mut lints, pair, &place);
+                lost_pairs(&mut lints, pair, &place);
             }
         }
         for (name, value) in &self.extra {
+            lints.at = At {
+                parameter: Some(name),
+                userdata: false,
+                link: param(name),
+            };
             merge_field(&mut lints, "parameter", name, value, None);
         }
         lints.finish()
     }
+}
+
+/// A trailing extension in `phone`: it is not dialled.
+fn phone_extension(lints: &mut Lints<'_>, phone: &str) {
+    let (number, Some(extension)) = split_extension(phone) else {
+        return;
+    };
+    // The marker and the digits: from the first non-space after the number
+    // to the end of the digits.
+    let after = phone.get(number.len()..).unwrap_or_default();
+    let lead = after.len() - after.trim_start().len();
+    let end = after
+        .rfind(extension)
+        .map_or(phone.len(), |i| number.len() + i + extension.len());
+    let start = (number.len() + lead).min(end);
+    lints.push(LintKind::PhoneExtension, Some(start..end), || {
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        format!(
+            "`phone` `{}`: the extension `{extension}` is not dialled (the call goes to \
+             `{digits}`); the agent dials it once the call is answered, so put it where the \
+             agent sees it, e.g. `[extension|{extension}]` in ctl_userdata",
+            Shown(phone)
+        )
+    });
 }
 
 impl UserData<'_> {
@@ -325,17 +668,23 @@ impl UserData<'_> {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn lint(&self) -> Vec<Lint> {
-        let mut lints = Lints::new();
+        let mut lints = Lints::new(At {
+            parameter: None,
+            userdata: true,
+            link: None,
+        });
         lint_userdata(&mut lints, self);
         lints.finish()
     }
 }
 
-fn lint_userdata(lints: &mut Lints, data: &UserData<'_>) {
+fn lint_userdata(lints: &mut Lints<'_>, data: &UserData<'_>) {
     for pair in data.pairs() {
         let place = Place::of(pair);
         tokens(lints, pair, &place);
         merge_field(lints, "pair", pair.name(), pair.value(), Some(&place));
+        white_space(lints, pair, &place);
+        lost_pairs(lints, pair, &place);
     }
     duplicates(lints, data);
     system(lints, data);
@@ -479,7 +828,7 @@ fn secret_until(name: &str, value: &str) -> usize {
 
 /// Unterminated and unknown tokens in one value, at most
 /// [`Lint::MAX_PER_VALUE`] of each kind and a summary.
-fn tokens(lints: &mut Lints, pair: &Pair<'_>, place: &Place) {
+fn tokens(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
     let (name, value) = (pair.name(), pair.value());
     if memchr::memchr(b'$', value.as_bytes()).is_none() {
         return;
@@ -553,7 +902,7 @@ fn tokens(lints: &mut Lints, pair: &Pair<'_>, place: &Place) {
 }
 
 /// `{!…}` left in a name or value: one lint for the first.
-fn merge_field(lints: &mut Lints, what: &str, name: &str, value: &str, place: Option<&Place>) {
+fn merge_field(lints: &mut Lints<'_>, what: &str, name: &str, value: &str, place: Option<&Place>) {
     for (in_name, text) in [(true, name), (false, value)] {
         let Some(start) = memchr::memmem::find(text.as_bytes(), b"{!") else {
             continue;
@@ -561,15 +910,8 @@ fn merge_field(lints: &mut Lints, what: &str, name: &str, value: &str, place: Op
         let end = memchr::memchr(b'}', text.as_bytes().get(start..).unwrap_or_default())
             .map_or(start + 2, |e| start + e + 1);
         let field = text.get(start..end).unwrap_or("{!");
-        let span = place.and_then(|p| {
-            if in_name {
-                p.in_name(name, start..end)
-            } else {
-                p.in_value(value, start..end)
-            }
-        });
         let hidden = !in_name && start < secret_until(name, value);
-        lints.push(LintKind::UnexpandedMergeField, span, || {
+        let message = || {
             let field = if hidden {
                 "(in the URL's user info, not shown)".to_owned()
             } else {
@@ -580,9 +922,156 @@ fn merge_field(lints: &mut Lints, what: &str, name: &str, value: &str, place: Op
                  build the link where the CRM expands merge fields (a custom link or formula field)",
                 Shown(name)
             )
-        });
+        };
+        match place {
+            Some(p) => {
+                let span = if in_name {
+                    p.in_name(name, start..end)
+                } else {
+                    p.in_value(value, start..end)
+                };
+                lints.push(LintKind::UnexpandedMergeField, span, message);
+            }
+            // With no place, the text is a request parameter's name (placed
+            // as a whole: names are not mapped byte by byte) or its decoded
+            // value.
+            None if in_name => {
+                let link = lints.at.link.map(LinkParam::name_span);
+                lints.push_placed(LintKind::UnexpandedMergeField, None, link, message);
+            }
+            None => lints.push(LintKind::UnexpandedMergeField, Some(start..end), message),
+        }
         return;
     }
+}
+
+/// ASCII white space as wrapped lines leave it.
+fn is_wrap_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Pushes the summary of a value's lints of `kind` past
+/// [`Lint::MAX_PER_VALUE`].
+fn value_summary(lints: &mut Lints<'_>, kind: LintKind, name: &str, place: &Place, count: usize) {
+    if count > Lint::MAX_PER_VALUE {
+        let more = count - Lint::MAX_PER_VALUE;
+        lints.push(kind, place.pair.clone(), || {
+            format!(
+                "`{}`: {more} more {} in this value not shown",
+                Shown(name),
+                kind.plural()
+            )
+        });
+    }
+}
+
+/// White space from wrapped lines: around the pair's name, and in its
+/// value at its start or end, or a run of white space holding a space or
+/// tab (`call  answered`, a line break and indentation). A lone line break
+/// (`%0A`, meant) is no finding.
+fn white_space(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
+    let (name, value) = (pair.name(), pair.value());
+    if name.trim() != name && !name.trim().is_empty() {
+        let span = place.in_name(name, 0..name.len());
+        lints.push(LintKind::WhiteSpaceInParameterName, span, || {
+            format!(
+                "pair name `{}` has white space around it, as a wrapped line leaves, so it is \
+                 not `{}`; remove the white space",
+                Shown(name),
+                Shown(name.trim())
+            )
+        });
+    }
+    let bytes = value.as_bytes();
+    let mut count = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let Some(start) = bytes
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&b| is_wrap_space(b)))
+            .map(|i| at + i)
+        else {
+            break;
+        };
+        let end = bytes
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|&b| !is_wrap_space(b)))
+            .map_or(bytes.len(), |i| start + i);
+        at = end;
+        let run = bytes.get(start..end).unwrap_or_default();
+        let spaced = run.iter().any(|&b| b == b' ' || b == b'\t');
+        let what = if start == 0 {
+            "white space at the start of the value"
+        } else if end == bytes.len() {
+            "white space at the end of the value"
+        } else if run.len() >= 2 && spaced && run.iter().any(|&b| b == b'\n' || b == b'\r') {
+            "a line break with indentation in the value"
+        } else if run.len() >= 2 && spaced {
+            "a run of white space in the value"
+        } else {
+            continue;
+        };
+        count += 1;
+        if count > Lint::MAX_PER_VALUE {
+            continue;
+        }
+        let span = place.in_value(value, start..end);
+        lints.push(LintKind::WhiteSpaceInValue, span, || {
+            format!(
+                "`{}`: {what} ({} bytes), as a wrapped line pasted into the link leaves; \
+                 remove it (write `%0A` where a line break is meant)",
+                Shown(name),
+                run.len()
+            )
+        });
+    }
+    value_summary(lints, LintKind::WhiteSpaceInValue, name, place, count);
+}
+
+/// The name of a pair that lost its `]`: letters, digits, `_ . -`.
+fn is_pair_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// A `[` in a value followed by a name and `|`: a pair that lost the `]`
+/// before it. Linear: the name scan after a `[` stops at the next `[`.
+fn lost_pairs(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
+    let (name, value) = (pair.name(), pair.value());
+    let bytes = value.as_bytes();
+    let secret = secret_until(name, value);
+    let mut count = 0;
+    for open in memchr::memchr_iter(b'[', bytes) {
+        let word = bytes
+            .get(open + 1..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| is_pair_name_byte(b))
+            .count();
+        if word == 0 || bytes.get(open + 1 + word) != Some(&b'|') {
+            continue;
+        }
+        count += 1;
+        if count > Lint::MAX_PER_VALUE {
+            continue;
+        }
+        let lost = value.get(open + 1..open + 1 + word).unwrap_or_default();
+        let hidden = open < secret;
+        let span = place.in_value(value, open..open + 1);
+        lints.push(LintKind::LostPairInValue, span, || {
+            let shown = if hidden {
+                "a `[name|` (in the URL's user info, not shown)".to_owned()
+            } else {
+                format!("`[{}|`", Shown(lost))
+            };
+            format!(
+                "`{}`: {shown} inside the value looks like a pair whose `]` before it is lost; \
+                 end the pair before it with `]`, or, if the `[` belongs to the value, write it \
+                 `%5B` (`%255B` in a link)",
+                Shown(name)
+            )
+        });
+    }
+    value_summary(lints, LintKind::LostPairInValue, name, place, count);
 }
 
 /// A name as the duplicate check compares it: exactly for user data, in any
@@ -627,7 +1116,7 @@ impl Hash for Key<'_> {
 /// counters (17 bytes a slot). Two different names with the same hash (odds
 /// of 2^-64 a pair, with a key an attacker cannot know) would hide the
 /// later name's duplicates; a lint is never reported for names that differ.
-fn duplicates(lints: &mut Lints, data: &UserData<'_>) {
+fn duplicates(lints: &mut Lints<'_>, data: &UserData<'_>) {
     let hasher = RandomState::new();
     // hash -> (index of the first pair with the name, count)
     let mut seen: HashMap<u64, (u32, u32)> = HashMap::with_capacity(data.pairs().len());
@@ -698,7 +1187,7 @@ fn nearest_known(name: &str) -> Option<&'static str> {
 
 /// The system data, read from the pairs in place (later pairs win, as in
 /// [`SystemData`](crate::SystemData)), with no copy of any value.
-fn system(lints: &mut Lints, data: &UserData<'_>) {
+fn system(lints: &mut Lints<'_>, data: &UserData<'_>) {
     let mut last: [Option<&Pair<'_>>; SYSTEM_NAMES.len()] = [None; SYSTEM_NAMES.len()];
     let mut has_launchext = None;
     for pair in data.pairs() {
@@ -790,7 +1279,7 @@ fn system(lints: &mut Lints, data: &UserData<'_>) {
 
 /// The `ctl_callbackUrl` that counts: plain http, and tokens where call data
 /// may not go.
-fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
+fn callback_url(lints: &mut Lints<'_>, pair: &Pair<'_>) {
     let url = pair.value();
     let place = Place::of(pair);
     let scheme: String = url
@@ -807,6 +1296,8 @@ fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
             )
         });
     }
+    callback_query_names(lints, pair, &place);
+    callback_host_merge_field(lints, pair, &place);
     if let Some(m) = misplaced_token(url) {
         let span = place.in_value(url, m.range.clone());
         let hidden = m.range.start < secret_until(pair.name(), url);
@@ -823,6 +1314,94 @@ fn callback_url(lints: &mut Lints, pair: &Pair<'_>) {
             )
         });
     }
+}
+
+/// Query parameters of `ctl_callbackUrl` whose names, decoded, have white
+/// space around them (Example 3 as printed: `callback?%20%20transaction=`).
+fn callback_query_names(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
+    let url = pair.value();
+    let Some(query) = link::url_query(url) else {
+        return;
+    };
+    let secret = secret_until(pair.name(), url);
+    let mut count = 0;
+    link::split(url, query, |name_span, _| {
+        let name = link::decode(url, name_span.clone(), false, None);
+        let trimmed = name.trim();
+        if trimmed.is_empty() || trimmed == name {
+            return;
+        }
+        count += 1;
+        if count > Lint::MAX_PER_VALUE {
+            return;
+        }
+        let hidden = name_span.start < secret;
+        let span = place.in_value(url, name_span.clone());
+        lints.push(LintKind::WhiteSpaceInParameterName, span, || {
+            if hidden {
+                return "`ctl_callbackUrl`: a query parameter (not shown: the URL may hold a \
+                        password) has white space around its name; remove it"
+                    .to_owned();
+            }
+            format!(
+                "`ctl_callbackUrl`: the query parameter `{}` has white space around its name, as \
+                 a wrapped line leaves, so the callback's receiver gets no `{}`; write `{}`",
+                Shown(&name),
+                Shown(trimmed),
+                Shown(trimmed)
+            )
+        });
+    });
+    value_summary(
+        lints,
+        LintKind::WhiteSpaceInParameterName,
+        pair.name(),
+        place,
+        count,
+    );
+}
+
+/// A CRM merge field in the host (or port) of `ctl_callbackUrl`.
+fn callback_host_merge_field(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
+    let url = pair.value();
+    let Some(authority) = url.find("://").map(|i| i + 3) else {
+        return;
+    };
+    let bytes = url.as_bytes();
+    let authority_end = bytes
+        .get(authority..)
+        .unwrap_or_default()
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+        .map_or(url.len(), |i| authority + i);
+    let host = bytes
+        .get(authority..authority_end)
+        .and_then(|a| memchr::memrchr(b'@', a))
+        .map_or(authority, |i| authority + i + 1);
+    let Some(start) = bytes
+        .get(host..authority_end)
+        .and_then(|h| memchr::memmem::find(h, b"{!"))
+        .map(|i| host + i)
+    else {
+        return;
+    };
+    let end = memchr::memchr(b'}', bytes.get(start..).unwrap_or_default())
+        .map_or(authority_end, |e| start + e + 1);
+    let hidden = start < secret_until(pair.name(), url);
+    let field = url.get(start..end).unwrap_or("{!");
+    let span = place.in_value(url, start..end);
+    lints.push(LintKind::MergeFieldInCallbackHost, span, || {
+        let field = if hidden {
+            "a merge field (not shown)".to_owned()
+        } else {
+            format!("the merge field `{}`", Shown(field))
+        };
+        format!(
+            "`ctl_callbackUrl`: {field} is in the URL's host, so a CRM record would choose where \
+             the call data is posted; write the host itself and put record values in the path \
+             or a query value"
+        )
+    });
 }
 
 /// A URL as shown in a message: read as a browser would, with any user

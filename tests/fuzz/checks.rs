@@ -127,6 +127,34 @@ pub fn request(data: &[u8]) {
     for p in map.params() {
         assert!(input.get(p.name_span()).is_some() && input.get(p.value_span()).is_some());
     }
+    // Lints of the link as given point into it; template lints into the
+    // template.
+    for text in [query, input] {
+        if let Ok(lints) = ClickToDialRequest::lint_link(text) {
+            check_link_lints(&lints, text);
+        }
+    }
+    check_link_lints(&clicktodial::LinkTemplate::lint_text(input), input);
+}
+
+/// Lints of a text given as a whole (`lint_link`, `lint_text`): as
+/// [`check_lints`], and every link span inside the text, every
+/// `ctl_userdata` span inside that parameter's decoded value.
+pub fn check_link_lints(lints: &[Lint], text: &str) {
+    let map = clicktodial::LinkMap::new(text);
+    let userdata = map.value("ctl_userdata");
+    for lint in lints {
+        if let Some(span) = lint.link_span() {
+            assert!(
+                text.get(span.clone()).is_some(),
+                "link span {span:?} outside the text"
+            );
+        }
+        if lint.span().is_some() {
+            assert_eq!(lint.parameter(), Some("ctl_userdata"), "{lint:?}");
+        }
+    }
+    check_lints(lints, userdata);
 }
 
 /// Error messages are one line (DESIGN.md: "Errors say what was wrong and
