@@ -168,13 +168,12 @@ fn read(link: &str, findings: &mut Vec<Finding>) -> Option<ClickToDialRequest> {
             Ok((request, skipped)) => {
                 let back = |span| edits.back(span);
                 findings.extend(skipped.iter().map(|d| from_diagnostic(d, &back)));
+                // The link as given: lints of parameter names and values
+                // as written (white space from wrapped lines, …), each
+                // placed in the link by the library.
+                let lints = ClickToDialRequest::lint_link(&text).unwrap_or_else(|_| request.lint());
                 let map = LinkMap::new(&text);
-                findings.extend(
-                    request
-                        .lint()
-                        .into_iter()
-                        .map(|l| from_lint(l, &map, &back)),
-                );
+                findings.extend(lints.into_iter().map(|l| from_lint(l, &map, &back)));
                 return (!refused && skipped.is_empty()).then_some(request);
             }
             Err(error) => error,
@@ -234,8 +233,8 @@ fn from_diagnostic(d: &RequestDiagnostic, back: &dyn Fn(Range<usize>) -> Range<u
 
 fn from_lint(lint: Lint, map: &LinkMap, back: &dyn Fn(Range<usize>) -> Range<usize>) -> Finding {
     let span = lint
-        .span()
-        .and_then(|span| map.map(CTL_USERDATA, span))
+        .link_span()
+        .or_else(|| lint.span().and_then(|span| map.map(CTL_USERDATA, span)))
         .map(back);
     Finding::new(
         kebab_kind(&format!("{:?}", lint.kind)),

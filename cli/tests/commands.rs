@@ -48,7 +48,12 @@ fn lint_the_vendor_examples() {
     assert_eq!(two.code, 1);
     assert_eq!(
         kinds(&json_lines(&two.stdout)[0]),
-        ["joined-lines", "unterminated-token"]
+        // `make_call.php? prefix=1`: the space a wrapped line brings.
+        [
+            "joined-lines",
+            "white-space-in-parameter-name",
+            "unterminated-token"
+        ]
     );
     let three = run(&["lint", "--format", "json", &vendor("example3.url")], "");
     assert_eq!(three.code, 1);
@@ -56,6 +61,7 @@ fn lint_the_vendor_examples() {
         kinds(&json_lines(&three.stdout)[0]),
         [
             "joined-lines",
+            "white-space-in-parameter-name",
             "unterminated-token",
             "insecure-callback-url"
         ]
@@ -145,7 +151,10 @@ fn lint_reads_one_link_a_line_from_stdin() {
     let objects = json_lines(&out.stdout);
     assert_eq!(objects.len(), 3, "the blank line is skipped");
     assert_eq!(kinds(&objects[0]), Vec::<String>::new());
-    assert_eq!(kinds(&objects[1]), ["unterminated-token"]);
+    assert_eq!(
+        kinds(&objects[1]),
+        ["white-space-in-parameter-name", "unterminated-token"]
+    );
     assert_eq!(kinds(&objects[2]), ["not-a-link"]);
 
     let clean = run(&["lint", "-"], &format!("{}\n", vendor("example1.url")));
@@ -153,7 +162,7 @@ fn lint_reads_one_link_a_line_from_stdin() {
     let text = run(&["lint", "-"], &input);
     assert!(
         text.stdout
-            .ends_with("3 links: 1 clean; 1 error, 1 warning\n"),
+            .ends_with("3 links: 1 clean; 1 error, 2 warnings\n"),
         "{}",
         text.stdout
     );
@@ -410,16 +419,22 @@ fn example_2s_broken_token_is_underlined_in_the_link_as_given() {
     let out = run(&["lint", "--format", "json", &vendor("example2.url")], "");
     let object = &json_lines(&out.stdout)[0];
     let link = object["link"].as_str().unwrap();
-    assert_eq!(object["findings"][1]["kind"], "unterminated-token");
-    assert_eq!(spanned(object, 1, link), "$call_answered_time");
+    assert_eq!(object["findings"][1]["kind"], "white-space-in-parameter-name");
+    assert_eq!(spanned(object, 1, link), " prefix");
+    assert_eq!(object["findings"][2]["kind"], "unterminated-token");
+    assert_eq!(spanned(object, 2, link), "$call_answered_time");
     // On one line, with the white space a paste brings: offsets into the
     // text exactly as given.
     let given = format!("  {}\t", vendor("example2.url").replace('\n', ""));
     let out = run(&["lint", "--format", "json", &given], "");
     let object = &json_lines(&out.stdout)[0];
     assert_eq!(object["link"], given.as_str());
-    assert_eq!(kinds(object), ["unterminated-token"]);
-    assert_eq!(spanned(object, 0, &given), "$call_answered_time");
+    assert_eq!(
+        kinds(object),
+        ["white-space-in-parameter-name", "unterminated-token"]
+    );
+    assert_eq!(spanned(object, 0, &given), " prefix");
+    assert_eq!(spanned(object, 1, &given), "$call_answered_time");
     // Percent-encoded, as a browser sends it: the escapes are underlined.
     let encoded = given.trim().replace(
         "[start_time|$call_answered_time]",
@@ -427,7 +442,7 @@ fn example_2s_broken_token_is_underlined_in_the_link_as_given() {
     );
     let out = run(&["lint", "--format", "json", &encoded], "");
     let object = &json_lines(&out.stdout)[0];
-    assert_eq!(spanned(object, 0, &encoded), "%24call_answered_time");
+    assert_eq!(spanned(object, 1, &encoded), "%24call_answered_time");
 }
 
 #[test]
