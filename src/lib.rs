@@ -145,6 +145,9 @@
 // The typed errors every room reports with.
 mod error;
 
+// The one percent-encoding set the crate writes URLs with.
+mod encode;
+
 // `[name|value]…` text to pairs, in nom.
 mod grammar;
 

@@ -419,7 +419,10 @@ fn example_2s_broken_token_is_underlined_in_the_link_as_given() {
     let out = run(&["lint", "--format", "json", &vendor("example2.url")], "");
     let object = &json_lines(&out.stdout)[0];
     let link = object["link"].as_str().unwrap();
-    assert_eq!(object["findings"][1]["kind"], "white-space-in-parameter-name");
+    assert_eq!(
+        object["findings"][1]["kind"],
+        "white-space-in-parameter-name"
+    );
     assert_eq!(spanned(object, 1, link), " prefix");
     assert_eq!(object["findings"][2]["kind"], "unterminated-token");
     assert_eq!(spanned(object, 2, link), "$call_answered_time");

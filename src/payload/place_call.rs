@@ -9,17 +9,14 @@
 
 use std::fmt::Write as _;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet};
 
+use crate::encode::UNRESERVED;
 use crate::payload::sfdc::write_json_string;
 use crate::request::ClickToDialRequest;
 
 /// Bytes kept as they are in the tenant's path segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = UNRESERVED;
 
 /// The tenant's segment when it is only dots: every dot encoded.
 const DOTS: &AsciiSet = &SEGMENT.add(b'.');

@@ -28,9 +28,10 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet};
 use url::{Host, Url};
 
+use crate::encode::UNRESERVED;
 use crate::error::{RequestError, RequestErrorKind};
 use crate::token::table::Token;
 use crate::token::template::scan;
@@ -246,11 +247,7 @@ fn domain_is_public(name: &str) -> bool {
 }
 
 /// Every byte outside `A-Z a-z 0-9 - . _ ~` is encoded in a token value.
-const VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const VALUE: &AsciiSet = UNRESERVED;
 
 /// A token where call data may not go in a callback URL.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::encode::UNRESERVED;
 use crate::userdata::UserData;
 
 /// The user data name that holds the sObject type.
@@ -22,11 +23,7 @@ pub(crate) fn object_type<'d>(data: &'d UserData<'_>) -> Option<&'d str> {
 const SOBJECT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'_');
 
 /// Bytes kept as they are in the API version segment (`v59.0`).
-const VERSION: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'~');
+const VERSION: &AsciiSet = UNRESERVED;
 
 /// A Salesforce record to create: the sObject type and its fields, for
 /// `POST {instance}/services/data/vNN.N/sobjects/{sobject}/` with the JSON

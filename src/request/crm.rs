@@ -467,11 +467,7 @@ impl Expr {
 }
 
 /// RFC 3986 unreserved characters stay; everything else is encoded.
-const RFC3986: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const RFC3986: &percent_encoding::AsciiSet = crate::encode::UNRESERVED;
 
 /// What Salesforce's UTF-8 link encoding keeps: letters, digits, `. - * _`
 /// (a space becomes `+`).

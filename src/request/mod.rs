@@ -56,18 +56,15 @@ pub(crate) mod link;
 use std::fmt;
 use std::ops::Range;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet};
 
+use crate::encode::UNRESERVED;
 use crate::error::{Diagnostic, ParseErrorKind, RequestError, RequestErrorKind};
 use crate::userdata::{ExtTransactionData, UserData};
 use link::Origin;
 
 /// Every byte outside `A-Z a-z 0-9 - . _ ~` is encoded.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const COMPONENT: &AsciiSet = UNRESERVED;
 
 const PREFIX: &str = "prefix";
 const PHONE: &str = "phone";
