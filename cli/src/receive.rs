@@ -21,27 +21,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
-        let stop = crate::serve::shutdown();
-        crate::output::print(&format!("http://{local}\n"));
-        let app = Router::new()
+    crate::serve::listen_until_stopped(args.listen, 1, |_| {
+        Ok(Router::new()
             .fallback(receive)
             // The library reads no more than this; neither does the server.
-            .layer(DefaultBodyLimit::max(MAX_BODY_LEN));
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop)
-            .await
-            .map_err(|e| format!("server: {e}"))?;
-        Ok(ExitCode::SUCCESS)
+            .layer(DefaultBodyLimit::max(MAX_BODY_LEN)))
     })
 }
 

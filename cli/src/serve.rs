@@ -93,28 +93,42 @@ struct App {
 type Shared = Arc<App>;
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+    listen_until_stopped(args.listen, 2, |local| {
         let app = Arc::new(App {
             outbound: Outbound::new(args.allow_private_callbacks)?,
             args,
             port: local.port(),
             calls: AtomicU64::new(0),
         });
+        Ok(router(app))
+    })
+}
+
+/// The one way both servers run: a runtime of `workers` threads, bound to
+/// `listen`, the router `app` builds for the address it got, the address
+/// printed as the first line, until Ctrl-C.
+pub fn listen_until_stopped(
+    listen: std::net::SocketAddr,
+    workers: usize,
+    app: impl FnOnce(std::net::SocketAddr) -> Result<axum::Router, String>,
+) -> Result<ExitCode, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let app = app(local)?;
         let stop = shutdown();
         crate::output::print(&format!("http://{local}\n"));
         if !local.ip().is_loopback() {
             tracing::warn!(%local, "listening beyond loopback");
         }
-        axum::serve(listener, router(app))
+        axum::serve(listener, app)
             .with_graceful_shutdown(stop)
             .await
             .map_err(|e| format!("server: {e}"))?;
