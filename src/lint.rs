@@ -888,16 +888,7 @@ fn tokens(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
         (LintKind::UnterminatedToken, counts[0]),
         (LintKind::UnknownToken, counts[1]),
     ] {
-        if count > Lint::MAX_PER_VALUE {
-            let more = count - Lint::MAX_PER_VALUE;
-            lints.push(kind, place.pair.clone(), || {
-                format!(
-                    "`{}`: {more} more {} in this value not shown",
-                    Shown(name),
-                    kind.plural()
-                )
-            });
-        }
+        value_summary(lints, kind, name, place, count);
     }
 }
 
