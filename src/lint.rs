@@ -1355,20 +1355,14 @@ fn callback_query_names(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
 /// A CRM merge field in the host (or port) of `ctl_callbackUrl`.
 fn callback_host_merge_field(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
     let url = pair.value();
-    let Some(authority) = url.find("://").map(|i| i + 3) else {
+    let Some(Range {
+        start: host,
+        end: authority_end,
+    }) = template::host_range(url)
+    else {
         return;
     };
     let bytes = url.as_bytes();
-    let authority_end = bytes
-        .get(authority..)
-        .unwrap_or_default()
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
-        .map_or(url.len(), |i| authority + i);
-    let host = bytes
-        .get(authority..authority_end)
-        .and_then(|a| memchr::memrchr(b'@', a))
-        .map_or(authority, |i| authority + i + 1);
     let Some(start) = bytes
         .get(host..authority_end)
         .and_then(|h| memchr::memmem::find(h, b"{!"))

@@ -156,7 +156,7 @@ fn place_fields(
 
 /// The host and port of a URL: after `://` and any user info, up to the
 /// path, query or fragment.
-fn host_range(url: &str) -> Option<Range<usize>> {
+pub(super) fn host_range(url: &str) -> Option<Range<usize>> {
     let authority = url.find("://")? + 3;
     let bytes = url.as_bytes();
     let end = bytes
