@@ -121,7 +121,7 @@ impl<'c> TokenValues<'c> {
     #[inline]
     pub(crate) fn fill(&mut self, token: Token) {
         let filled = match token {
-            _ if is_direct(token) => true,
+            _ if direct_value(self.ctx, token).is_some() => true,
             Token::TransactionCodes if self.codes.is_some() => true,
             _ => self
                 .spans
@@ -333,23 +333,6 @@ impl CallContext {
     }
 }
 
-/// Whether `token` is read straight from the context (or is a constant), so
-/// that [`direct_value`] is `Some`.
-#[inline]
-fn is_direct(token: Token) -> bool {
-    matches!(
-        token,
-        Token::CallerId
-            | Token::TransactionId
-            | Token::InteractionGuid
-            | Token::Notes
-            | Token::Equal
-            | Token::LastTclListName
-            | Token::LastTclCodeDesc
-            | Token::LastTclCodeShort
-    )
-}
-
 /// The value of a token that is a field of the context (or a constant), or
 /// `None` for a token that must be formatted.
 #[inline]
@@ -374,7 +357,7 @@ mod tests {
     use crate::token::context::TransactionCode;
 
     #[test]
-    fn direct_tokens_and_lengths_agree() {
+    fn peeked_lengths_agree_with_values() {
         let ctx = CallContext {
             caller_id: "42".into(),
             answered_at: Some(DateTime::<Utc>::MIN_UTC),
@@ -384,7 +367,6 @@ mod tests {
         };
         let mut values = TokenValues::new(&ctx);
         for t in Token::ALL {
-            assert_eq!(is_direct(t), direct_value(&ctx, t).is_some(), "{t:?}");
             values.fill(t);
             assert_eq!(values.peek_len(t), values.peek(t).len(), "{t:?}");
         }
