@@ -143,6 +143,22 @@ fn finding_2_errors_and_lints_share_one_bounded_sanitiser() {
     assert!(lint.message.len() < 320, "{}", lint.message);
 }
 
+#[test]
+fn finding_2_a_quote_of_up_to_197_bytes_is_shown_whole() {
+    // 49 four-byte characters and one byte: 197 bytes, the most a quote
+    // shows (200 with the `…`), in 50 characters (under the 100-character
+    // cut, so the byte bound decides).
+    let whole = format!("{}a", "\u{1F600}".repeat(49));
+    assert_eq!(whole.len(), 197);
+    let shown = whole.parse::<ResultCode>().unwrap_err().to_string();
+    assert!(shown.contains(&format!("`{whole}`")), "{shown}");
+    assert!(!shown.contains('…'), "{shown}");
+    // One more byte and that byte goes, replaced by `…`.
+    let over = format!("{whole}b");
+    let shown = over.parse::<ResultCode>().unwrap_err().to_string();
+    assert!(shown.contains(&format!("`{whole}…`")), "{shown}");
+}
+
 // ---- 3. no user info in a lint or error ---------------------------------------
 
 #[test]

@@ -169,6 +169,12 @@ fn from_url_refuses_other_schemes_and_garbage() {
     assert!(err.to_string().contains("https only"));
     let err = ClickToDialRequest::from_url("make_call.php?phone=1").unwrap_err();
     assert!(matches!(err.kind(), RequestErrorKind::InvalidUrl(_)));
+    // The url crate's error is kept as the cause, for `anyhow` chains.
+    let cause = std::error::Error::source(&err).expect("the url error");
+    assert_eq!(
+        cause.downcast_ref::<url::ParseError>(),
+        Some(&url::ParseError::RelativeUrlWithoutBase)
+    );
     // The path is not checked.
     assert!(ClickToDialRequest::from_url("https://h/x?phone=1").is_ok());
     // No query at all: the phone is missing.
