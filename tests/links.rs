@@ -360,10 +360,17 @@ fn errors_point_into_the_link() {
             span.start, span.end
         )
     );
-    // The phone's offending character, in a wrapped link.
+    // The fix alone, for a tool to show apart from the message.
+    let help = err.help().expect("a `]` in a value has one fix");
+    assert!(help.contains("`%255D` in the link") && err.to_string().ends_with(help));
+    // The phone's offending character, in a wrapped link: no one fix.
     let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?\n prefix=1&phone=650%2D555%2DO100";
     let err = ClickToDialRequest::from_url(link).unwrap_err();
     assert_eq!(&link[err.span().unwrap()], "O");
+    assert_eq!(err.help(), None);
+    // A merge field the CRM left in the phone.
+    let err = ClickToDialRequest::from_query("phone={!Contact.Phone}").unwrap_err();
+    assert!(err.help().unwrap().contains("merge field"), "{err}");
     // The scheme.
     let err = ClickToDialRequest::from_url("  http://vcc-na4.8x8.com/AGUI/make_call.php?phone=1")
         .unwrap_err();
