@@ -209,7 +209,7 @@ impl LintKind {
             LintKind::PhoneExtension => "phone extensions",
             LintKind::WhiteSpaceInParameterName => "names with white space around them",
             LintKind::WhiteSpaceInValue => "white space from wrapped lines",
-            LintKind::LostPairInValue => "lost pairs in values",
+            LintKind::LostPairInValue => "lost pairs",
             LintKind::MergeFieldInCallbackHost => "merge fields in callback hosts",
             LintKind::UnprotectedMergeField => "unprotected merge fields",
             LintKind::UrlEncodeInCustomLink => "URLENCODE merge fields",

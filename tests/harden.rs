@@ -596,6 +596,15 @@ fn lint_spans_point_into_the_parsed_text() {
             ),
         ]
     );
+    // Escapes after the place only: the place is still exact.
+    let text = "[n|$foo$ %5D]";
+    let lint = &UserData::parse(text).unwrap().lint()[0];
+    assert_eq!(&text[lint.span().unwrap()], "$foo$");
+    // A place inside a name.
+    let text = "[x{!A.B}|v]";
+    let lint = &UserData::parse(text).unwrap().lint()[0];
+    assert_eq!(lint.kind, LintKind::UnexpandedMergeField);
+    assert_eq!(&text[lint.span().unwrap()], "{!A.B}");
     // Escapes before the place: the span widens to the value, still holding it.
     let text = "[n%7Cx|a%5Db $foo$]";
     let lint = &UserData::parse(text).unwrap().lint()[0];

@@ -173,6 +173,16 @@ fn phone_extensions_are_linted_not_dialled() {
         assert!(lints[0].message.contains("`12`"), "{}", lints[0].message);
     }
     assert!(ClickToDialRequest::new("(650) 555-0100").lint().is_empty());
+    // The place is the marker and the digits, not the white space after
+    // them (a no-break space is phone formatting, and is kept).
+    let link = "https://h/make_call.php?phone=6505550100+ext.+123%C2%A0&x=1";
+    let lints = ClickToDialRequest::lint_link(link).unwrap();
+    assert_eq!(&link[lints[0].link_span().unwrap()], "ext.+123");
+    // An extension of any length makes a message of bounded length.
+    let phone = format!("6505550100 x{}", "1".repeat(700));
+    let lint = &ClickToDialRequest::new(&phone).lint()[0];
+    assert_eq!(lint.message.len(), Lint::MAX_MESSAGE_LEN, "{}", lint.message);
+    assert!(lint.message.ends_with('…'));
 }
 
 #[test]
@@ -225,6 +235,16 @@ fn lost_pairs_and_what_is_not_one() {
     let text = "[a|x%5Bb|y]";
     let lint = &UserData::parse(text).unwrap().lint()[0];
     assert!(text[lint.span().unwrap()].contains("%5B"));
+    // Many in one value: the first few, then one summary.
+    let text = format!("[a|{}]", "x[b|y;".repeat(3 * Lint::MAX_PER_VALUE));
+    let lints = UserData::parse(&text).unwrap().lint();
+    assert_eq!(lints.len(), Lint::MAX_PER_VALUE + 1, "{lints:?}");
+    assert!(lints[..Lint::MAX_PER_VALUE]
+        .iter()
+        .all(|l| l.kind == LintKind::LostPairInValue && &text[l.span().unwrap()] == "["));
+    let summary = &lints[Lint::MAX_PER_VALUE].message;
+    let more = 2 * Lint::MAX_PER_VALUE;
+    assert!(summary.ends_with(&format!("{more} more lost pairs in this value not shown")), "{summary}");
 }
 
 #[test]
