@@ -52,4 +52,25 @@ fn rendering_with_warm_buffers_does_not_allocate() {
         link.render_into(&long, &outcomes[0], &agent, &mut out)
     });
     assert_eq!(allocs, 1.0);
+
+    // Fresh buffers are sized once from the values' lengths: the first
+    // call allocates as many times whether a value is short or long.
+    let link = CompiledLink::new(
+        &clicktodial::UserData::parse("[subject|$notes$ / $notes$ / $notes$][n|$notes$]").unwrap(),
+    );
+    let first_call = |notes: &str| {
+        let ctx = clicktodial::CallContext {
+            notes: notes.into(),
+            ..context()
+        };
+        count_allocs(4, || {
+            let mut out = CallBuffers::new();
+            link.render_into(&ctx, &outcomes[2], &agent, &mut out);
+            out
+        })
+    };
+    let (short, _) = first_call("hi");
+    let (long, long_bytes) = first_call(&"n".repeat(100_000));
+    assert_eq!(short, long);
+    assert!(long_bytes >= 400_000.0);
 }
