@@ -1480,7 +1480,9 @@ mod tests {
         assert_eq!(distance("ctl_launchopts", "ctl_launchopt"), 1);
         assert_eq!(distance("CTL_ACTON", "ctl_action"), 1);
         assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("abc", ""), 3);
         assert_eq!(distance("abc", "abc"), 0);
+        assert_eq!(distance("kitten", "sitting"), 3);
     }
 
     #[test]

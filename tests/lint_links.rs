@@ -235,6 +235,11 @@ fn lost_pairs_and_what_is_not_one() {
     let text = "[a|x%5Bb|y]";
     let lint = &UserData::parse(text).unwrap().lint()[0];
     assert!(text[lint.span().unwrap()].contains("%5B"));
+    // A lost pair at the very start of a value is quoted (only a callback
+    // URL's user info is hidden).
+    let lints = UserData::parse("[a|[b|x]").unwrap().lint();
+    assert_eq!(lints[0].kind, LintKind::LostPairInValue);
+    assert!(lints[0].message.contains("`[b|`"), "{}", lints[0].message);
     // Many in one value: the first few, then one summary.
     let text = format!("[a|{}]", "x[b|y;".repeat(3 * Lint::MAX_PER_VALUE));
     let lints = UserData::parse(&text).unwrap().lint();
