@@ -69,6 +69,17 @@ fn rendering_with_warm_buffers_does_not_allocate() {
             out
         })
     };
+    // A template expanded into an empty `String` sizes it once; a long
+    // `$transaction_codes$` used twice is formatted (allocated) once.
+    let template = clicktodial::Template::compile(
+        "$notes$ $transaction_codes$ then $transaction_codes$ at $hours$:$minutes$",
+    );
+    let (allocs, _) = count_allocs(4, || {
+        let mut text = String::new();
+        template.expand_into(&long, &mut text);
+        text
+    });
+    assert_eq!(allocs, 2.0, "the codes, then the output");
     let (short, _) = first_call("hi");
     let (long, long_bytes) = first_call(&"n".repeat(100_000));
     assert_eq!(short, long);

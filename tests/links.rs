@@ -554,6 +554,17 @@ fn many_findings_in_linear_time() {
     assert_eq!(filled.matches("x%5D%26y").count(), n);
     let fields = merge_fields(&template);
     assert_eq!(fields.len(), n);
+    assert!(fields.iter().all(|f| f.is_plain_field()));
+    for expression in [
+        "{!TRIM(A.F)}",
+        "{!SUBSTITUTE(A.F, \"]\", \"%5D\")}",
+        "{!A.F & A.G}",
+    ] {
+        assert!(
+            !merge_fields(expression)[0].is_plain_field(),
+            "{expression}"
+        );
+    }
     eprintln!(
         "template of {} bytes filled: {:?}",
         template.len(),

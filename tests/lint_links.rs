@@ -181,7 +181,12 @@ fn phone_extensions_are_linted_not_dialled() {
     // An extension of any length makes a message of bounded length.
     let phone = format!("6505550100 x{}", "1".repeat(700));
     let lint = &ClickToDialRequest::new(&phone).lint()[0];
-    assert_eq!(lint.message.len(), Lint::MAX_MESSAGE_LEN, "{}", lint.message);
+    assert_eq!(
+        lint.message.len(),
+        Lint::MAX_MESSAGE_LEN,
+        "{}",
+        lint.message
+    );
     assert!(lint.message.ends_with('…'));
 }
 
@@ -249,7 +254,10 @@ fn lost_pairs_and_what_is_not_one() {
         .all(|l| l.kind == LintKind::LostPairInValue && &text[l.span().unwrap()] == "["));
     let summary = &lints[Lint::MAX_PER_VALUE].message;
     let more = 2 * Lint::MAX_PER_VALUE;
-    assert!(summary.ends_with(&format!("{more} more lost pairs in this value not shown")), "{summary}");
+    assert!(
+        summary.ends_with(&format!("{more} more lost pairs in this value not shown")),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -263,6 +271,15 @@ fn merge_fields_in_a_callback_host() {
     assert_eq!(host.len(), 1, "{lints:?}");
     assert_eq!(&text[host[0].span().unwrap()], "{!Org.Host__c}");
     assert!(host[0].message.contains("a CRM record would choose where"));
+    // Further into the host.
+    let text = "[ctl_callbackUrl|https://crm.{!Org.Sub__c}.example.com/cb]";
+    let lints = UserData::parse(text).unwrap().lint();
+    let host = lints
+        .iter()
+        .find(|l| l.kind == LintKind::MergeFieldInCallbackHost)
+        .unwrap();
+    assert_eq!(&text[host.span().unwrap()], "{!Org.Sub__c}");
+    assert!(host.message.contains("`{!Org.Sub__c}`"), "{}", host.message);
     // In the path or a query value: only the unexpanded field lint.
     let lints = UserData::parse("[ctl_callbackUrl|https://crm.example.com/{!Account.Id}]")
         .unwrap()
