@@ -555,6 +555,15 @@ fn many_findings_in_linear_time() {
     let fields = merge_fields(&template);
     assert_eq!(fields.len(), n);
     assert!(fields.iter().all(|f| f.is_plain_field()));
+    // A value that grows past 1 MiB in a function is refused, not built.
+    let record: SampleRecord = [("A.F", " ".repeat(400_000))].into_iter().collect();
+    let errors = fill_link_template("x={!URLENCODE(A.F)}", &record).unwrap_err();
+    assert_eq!(
+        errors[0].kind(),
+        &clicktodial::LinkTemplateErrorKind::TooLong
+    );
+    let record: SampleRecord = [("A.F", " ".repeat(300_000))].into_iter().collect();
+    assert!(fill_link_template("x={!URLENCODE(A.F)}", &record).is_ok());
     for expression in [
         "{!TRIM(A.F)}",
         "{!SUBSTITUTE(A.F, \"]\", \"%5D\")}",

@@ -1234,13 +1234,13 @@ impl LinkTemplate {
                         let _ = pair.push(name, value);
                         let text = pair.to_string();
                         // `[` escaped name `|` escaped value `]`.
-                        let bar = text.find('|').map_or(text.len(), |i| i.max(1));
+                        let bar = text.find('|').unwrap_or(text.len());
                         out.push('[');
                         out.push_str(
                             &self.unmask(text.get(1..bar).unwrap_or_default(), Protect::Name),
                         );
                         out.push('|');
-                        let value_end = text.len().saturating_sub(1).max(bar + 1);
+                        let value_end = text.len().saturating_sub(1);
                         out.push_str(&self.unmask(
                             text.get(bar + 1..value_end).unwrap_or_default(),
                             Protect::Value,
@@ -1326,18 +1326,12 @@ fn check_param(name: &str, masked: &str) -> Result<(), LinkTemplateErrorKind> {
     {
         return Ok(());
     }
-    let mut probe = String::with_capacity(masked.len());
-    let mut in_mask = false;
-    for c in masked.chars() {
-        match c {
-            OPEN => {
-                in_mask = true;
-                probe.push('1');
-            }
-            CLOSE => in_mask = false,
-            _ if in_mask => {}
-            _ => probe.push(c),
-        }
+    // Each mask (`OPEN` index `CLOSE`) becomes one digit.
+    let mut parts = masked.split(OPEN);
+    let mut probe = parts.next().unwrap_or_default().to_owned();
+    for part in parts {
+        probe.push('1');
+        probe.push_str(part.split_once(CLOSE).map_or("", |(_, after)| after));
     }
     let query = format!(
         "phone=1&{}={}",

@@ -173,7 +173,9 @@ fn query_range(text: &str) -> (Range<usize>, bool) {
 /// The query of a whole URL: after its first `?`, up to its `#`.
 pub(crate) fn url_query(url: &str) -> Option<Range<usize>> {
     let hash = url.find('#').unwrap_or(url.len());
-    url.find('?').filter(|&q| q < hash).map(|q| q + 1..hash)
+    // `hash` is at a `#` or the end: a character boundary.
+    let q = url[..hash].find('?')?;
+    Some(q + 1..hash)
 }
 
 /// Splits `text[range]` into parameters, calling `on(name_span, value_span)`
@@ -406,7 +408,7 @@ pub(crate) fn excerpt(text: &str, span: &Range<usize>, floor: usize) -> String {
         }
         if i >= end {
             shown += 1;
-        } else if i >= start && i - start > 4 * EXCERPT_SIDE {
+        } else if i >= start && i - start >= 4 * EXCERPT_SIDE {
             // A long spot: its start is enough.
             cut_after = true;
             break;
@@ -504,5 +506,9 @@ mod tests {
         assert_eq!(e, format!("…{}X\\n{}…", "a".repeat(16), "b".repeat(15)));
         assert_eq!(excerpt("ab", &(1..2), 0), "ab");
         assert_eq!(excerpt("user:pw@h?ab", &(11..12), 10), "ab");
+        // A long spot: its first 4 × EXCERPT_SIDE characters.
+        let long = "x".repeat(200);
+        assert_eq!(excerpt(&long, &(0..200), 0), format!("{}…", "x".repeat(64)));
+        assert_eq!(excerpt(&long[..64], &(0..64), 0), long[..64]);
     }
 }
