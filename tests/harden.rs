@@ -321,6 +321,10 @@ fn finding_5_call_data_never_chooses_the_host() {
         ("https://crm.example.com:$caller_id$/", "port"),
         ("https://crm.example.com/cb?$caller_id$=1", "query key"),
         ("https://crm.example.com/cb?a=1&x$caller_id$=1", "query key"),
+        // A scheme with digits, `+`, `-` or `.` after its first letter is
+        // still a scheme, so what follows is still the host.
+        ("h2c://$caller_id$.crm.example.com/", "host"),
+        ("web+cb.v-2://$caller_id$.crm.example.com/", "host"),
         (
             "https://crm.example.com/a/$notes$/admin",
             "path (as a . or .. segment)",
@@ -348,6 +352,23 @@ fn finding_5_call_data_never_chooses_the_host() {
         assert_eq!(&text[span], "$caller_id$", "{template}");
         assert!(lint.message.contains(part), "{}", lint.message);
     }
+    // After a `#`, a `?` starts no query: the token there is in the
+    // fragment, a value, encoded.
+    let url = callback("https://crm.example.com/cb?a=1#x?$caller_id$=1", &ctx).unwrap();
+    assert_eq!(url.query(), Some("a=1"));
+    assert_eq!(url.fragment(), Some("x?evil.example.net%2F=1"));
+    // A `?` inside a query value is text: the token after it is a value.
+    let url = callback("https://crm.example.com/cb?a=b?$notes$", &ctx).unwrap();
+    assert_eq!(url.query(), Some("a=b?.."));
+    // A `=` just before the `?` is in the path: the token is a key.
+    let err = callback("https://crm.example.com/a=?$notes$=1", &ctx).unwrap_err();
+    assert!(matches!(
+        err.kind(),
+        RequestErrorKind::CallbackToken {
+            part: "query key",
+            ..
+        }
+    ));
     // The `ctl_callbackUrl` pair inside the posted data expands plainly.
     let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?n=$notes$]").unwrap();
     let ctx = CallContext {

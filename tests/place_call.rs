@@ -98,3 +98,23 @@ proptest! {
         prop_assert_eq!(call.ctl_user_data, data);
     }
 }
+
+#[test]
+fn the_tenant_is_one_path_segment_whatever_it_holds() {
+    assert_eq!(
+        PlaceCall::path("acmecorp01"),
+        "/api/v1/tenants/acmecorp01/calls"
+    );
+    // A segment of dots alone would mean "this" or "the parent".
+    assert_eq!(PlaceCall::path(".."), "/api/v1/tenants/%2E%2E/calls");
+    assert_eq!(PlaceCall::path("."), "/api/v1/tenants/%2E/calls");
+    // Dots among other characters are plain text.
+    assert_eq!(
+        PlaceCall::path("acme.corp"),
+        "/api/v1/tenants/acme.corp/calls"
+    );
+    assert_eq!(
+        PlaceCall::path("../x?y"),
+        "/api/v1/tenants/..%2Fx%3Fy/calls"
+    );
+}

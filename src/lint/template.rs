@@ -128,6 +128,9 @@ fn place_fields(
         // separator.
         let bar = raw.find('|').map_or(range.end, |i| range.start + i);
         let name = param.map(range.start + 1..bar);
+        // (`bar - 1` for the start is an equivalent mutant: a merge field
+        // opens with `{!`, so none starts at the name's last byte, which
+        // the `|` follows.)
         let value_range = bar + 1..range.end.saturating_sub(1).max(bar + 1);
         let in_value = param.map(value_range.clone());
         for (range, in_name) in [(name, true), (in_value, false)] {

@@ -267,7 +267,9 @@ struct Layout {
     /// The scheme's `:`, if the text has a valid scheme.
     colon: Option<usize>,
     authority: Range<usize>,
-    /// Where the query (after `?`) and the fragment (after `#`) start.
+    /// The `?` that opens the query and the `#` that opens the fragment.
+    /// (A token never starts at either, so a token is in the query when it
+    /// is after the `?`, and in the fragment when it is after the `#`.)
     query: Option<usize>,
     fragment: Option<usize>,
 }
@@ -319,15 +321,14 @@ impl Layout {
             .find(|&(_, &b)| matches!(b, b'/' | b'\\' | b'?' | b'#'))
             .map_or(bytes.len(), |(i, _)| i);
         let fragment = memchr::memchr(b'#', bytes.get(authority_end..).unwrap_or_default())
-            .map(|i| authority_end + i + 1);
-        let before_fragment = fragment.map_or(bytes.len(), |f| f - 1);
+            .map(|i| authority_end + i);
         let query = memchr::memchr(
             b'?',
             bytes
-                .get(authority_end..before_fragment)
+                .get(authority_end..fragment.unwrap_or(bytes.len()))
                 .unwrap_or_default(),
         )
-        .map(|i| authority_end + i + 1);
+        .map(|i| authority_end + i);
         Layout {
             colon: Some(colon),
             authority: authority_start..authority_end,
@@ -365,12 +366,12 @@ impl Layout {
             });
         }
         let query = self.query?;
-        if open < query || self.fragment.is_some_and(|f| open >= f) {
+        if open < query || self.fragment.is_some_and(|f| open > f) {
             return None;
         }
         // In the query: a key unless a `=` stands between the field's start
         // (after `&` or `;`) and the token.
-        let field = text.get(query..open).unwrap_or_default();
+        let field = text.get(query + 1..open).unwrap_or_default();
         let field = field.rsplit(['&', ';']).next().unwrap_or_default();
         (!field.contains('=')).then_some("query key")
     }
@@ -481,11 +482,7 @@ pub(crate) fn expand_callback_url(
         }));
     }
     let layout = Layout::of(template);
-    let path_end = layout
-        .query
-        .map(|q| q - 1)
-        .or(layout.fragment.map(|f| f - 1))
-        .unwrap_or(template.len());
+    let path_end = layout.query.or(layout.fragment).unwrap_or(template.len());
     let mut out = String::with_capacity(template.len() + 32);
     // Token values written into the path: (output range, token).
     let mut in_path: Vec<(Range<usize>, Token)> = Vec::new();
