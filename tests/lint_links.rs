@@ -360,6 +360,20 @@ fn template_lints() {
         .message
         .contains(r#"write `{!SUBSTITUTE(SUBSTITUTE(Account.Name, "%", "%25"), "]", "%5D")}`"#));
     assert!(lints[4].message.contains("encoded twice"));
+    // A field named like the function is no call; a call after it is one.
+    let urlencode_lints = |field: &str| {
+        let text =
+            format!("https://h/make_call.php?phone=1&extTransactionData=[extRecordType|{field}]");
+        LinkTemplate::lint_text(&text)
+            .iter()
+            .filter(|l| l.kind == LintKind::UrlEncodeInCustomLink)
+            .count()
+    };
+    assert_eq!(urlencode_lints("{!Account.URLENCODE__c}"), 0);
+    assert_eq!(
+        urlencode_lints("{!Account.URLENCODE__c & urlencode (A.B)}"),
+        1
+    );
     // What to_salesforce writes needs no protection.
     let written = LinkTemplate::parse(text).unwrap().to_salesforce();
     let kinds: Vec<_> = LinkTemplate::lint_text(&written)
