@@ -552,7 +552,9 @@ pub struct RequestError {
 /// Where a request error stands in the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Place {
-    span: Range<usize>,
+    /// `None` for an error that has a fix to tell but no text to point
+    /// into (one read from already-decoded fields).
+    span: Option<Range<usize>>,
     excerpt: String,
     body: bool,
     help: Option<&'static str>,
@@ -573,7 +575,7 @@ impl RequestError {
     pub(crate) fn placed(mut self, span: Range<usize>, excerpt: String, body: bool) -> Self {
         let help = self.place.as_ref().and_then(|p| p.help);
         self.place = Some(Box::new(Place {
-            span,
+            span: Some(span),
             excerpt,
             body,
             help,
@@ -587,7 +589,7 @@ impl RequestError {
             Some(place) => place.help = Some(help),
             None => {
                 self.place = Some(Box::new(Place {
-                    span: 0..0,
+                    span: None,
                     excerpt: String::new(),
                     body: false,
                     help: Some(help),
@@ -641,10 +643,7 @@ impl RequestError {
     /// assert_eq!(&link[err.span().unwrap()], "n");
     /// ```
     pub fn span(&self) -> Option<Range<usize>> {
-        self.place
-            .as_ref()
-            .filter(|p| !p.excerpt.is_empty() || !p.span.is_empty())
-            .map(|p| p.span.clone())
+        self.place.as_ref().and_then(|p| p.span.clone())
     }
 
     /// Whether [`span`](RequestError::span) is in the POST body rather than
@@ -701,12 +700,12 @@ impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
         if let Some(place) = &self.place {
-            if !place.excerpt.is_empty() {
+            if let Some(span) = &place.span {
                 let text = if place.body { "body" } else { "link" };
                 write!(
                     f,
                     " (at {text} bytes {}..{}: `{}`)",
-                    place.span.start, place.span.end, place.excerpt
+                    span.start, span.end, place.excerpt
                 )?;
             }
             if let Some(help) = place.help {

@@ -94,6 +94,7 @@ fn request_refuses_what_from_query_refuses() {
         "phone=1&queue_id=x",
         "phone=1&dialplan_id=99999999999999999999999",
         "phone=1&ctl_userdata=%5Ba",
+        "phone=1&ctl_userdata=%5Ba%7Cx%5Dy%5D",
     ] {
         let ours = ClickToDialRequest::from_query(query).unwrap_err();
         let theirs = serde_urlencoded::from_str::<ClickToDialRequest>(query).unwrap_err();
@@ -104,6 +105,10 @@ fn request_refuses_what_from_query_refuses() {
         let unplaced = ours.split(" (at link bytes").next().unwrap_or(&ours);
         assert!(theirs.starts_with(unplaced), "{query}: {theirs} / {ours}");
         assert!(!theirs.contains("link bytes"), "{query}: {theirs}");
+        // The fix stays, where there is one.
+        if let Some(help) = ClickToDialRequest::from_query(query).unwrap_err().help() {
+            assert!(theirs.ends_with(help), "{query}: {theirs}");
+        }
     }
 }
 
