@@ -621,11 +621,12 @@ fn lint_spans_point_into_the_parsed_text() {
     let text = "[n|$foo$ %5D]";
     let lint = &UserData::parse(text).unwrap().lint()[0];
     assert_eq!(&text[lint.span().unwrap()], "$foo$");
-    // A place inside a name.
-    let text = "[x{!A.B}|v]";
-    let lint = &UserData::parse(text).unwrap().lint()[0];
-    assert_eq!(lint.kind, LintKind::UnexpandedMergeField);
-    assert_eq!(&text[lint.span().unwrap()], "{!A.B}");
+    // A place inside a name, with or without an escape in the value.
+    for text in ["[x{!A.B}|v]", "[x{!A.B}|v%5D]"] {
+        let lint = &UserData::parse(text).unwrap().lint()[0];
+        assert_eq!(lint.kind, LintKind::UnexpandedMergeField);
+        assert_eq!(&text[lint.span().unwrap()], "{!A.B}");
+    }
     // Escapes before the place: the span widens to the value, still holding it.
     let text = "[n%7Cx|a%5Db $foo$]";
     let lint = &UserData::parse(text).unwrap().lint()[0];

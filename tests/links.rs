@@ -555,6 +555,17 @@ fn many_findings_in_linear_time() {
     let fields = merge_fields(&template);
     assert_eq!(fields.len(), n);
     assert!(fields.iter().all(|f| f.is_plain_field()));
+    // What is neither a field, a string nor a call is refused as such.
+    for expression in ["{!&A.F}", "{!1}", "{!TRIM(+A.F)}"] {
+        let errors = fill_link_template(expression, &record).unwrap_err();
+        assert!(
+            errors[0]
+                .to_string()
+                .contains("not a field, a string or a function call"),
+            "{expression}: {}",
+            errors[0]
+        );
+    }
     // A value that grows past 1 MiB in a function is refused, not built.
     let record: SampleRecord = [("A.F", " ".repeat(400_000))].into_iter().collect();
     let errors = fill_link_template("x={!URLENCODE(A.F)}", &record).unwrap_err();

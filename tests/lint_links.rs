@@ -112,6 +112,29 @@ fn example_3_as_printed_gets_the_parameter_name_lints() {
     assert_eq!(lints[0].kind, LintKind::WhiteSpaceInParameterName);
     assert_eq!(&text[lints[0].span().unwrap()], "%20%20transaction");
     assert!(lints[0].message.contains("write `transaction`"));
+    // Anything before a URL's last `@` may be user info (the URL parser
+    // reads `https:user:pw@host` too), so a name there is not quoted;
+    // after it, it is.
+    for (text, quoted) in [
+        (
+            "[ctl_callbackUrl|https://u:pw@crm.example.com/cb?%20pw2=1]",
+            true,
+        ),
+        (
+            "[ctl_callbackUrl|https://crm.example.com/cb?%20pw2=1&to=a@b.example]",
+            false,
+        ),
+    ] {
+        let lints = UserData::parse(text).unwrap().lint();
+        assert_eq!(lints[0].kind, LintKind::WhiteSpaceInParameterName);
+        assert_eq!(
+            lints[0].message.contains("pw2"),
+            quoted,
+            "{}",
+            lints[0].message
+        );
+        assert!(!lints[0].message.contains("u:pw"));
+    }
 }
 
 /// A link with three mistakes gets three findings, each with its place in
