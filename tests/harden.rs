@@ -352,6 +352,29 @@ fn finding_5_call_data_never_chooses_the_host() {
         assert_eq!(&text[span], "$caller_id$", "{template}");
         assert!(lint.message.contains(part), "{}", lint.message);
     }
+    // A value that completes a dot segment the template began, even an
+    // empty one between two escaped dots, is refused.
+    for (template, notes) in [
+        ("https://crm.example.com/a/%2e$notes$%2E/admin", ""),
+        ("https://crm.example.com/a/%2e$notes$/admin", "."),
+        ("https://crm.example.com/a/$notes$%2e/admin", "."),
+    ] {
+        let ctx = CallContext {
+            notes: notes.into(),
+            ..CallContext::default()
+        };
+        let err = callback(template, &ctx).unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                RequestErrorKind::CallbackToken {
+                    part: "path (as a . or .. segment)",
+                    ..
+                }
+            ),
+            "{template}: {err}"
+        );
+    }
     // After a `#`, a `?` starts no query: the token there is in the
     // fragment, a value, encoded.
     let url = callback("https://crm.example.com/cb?a=1#x?$caller_id$=1", &ctx).unwrap();

@@ -124,6 +124,36 @@ fn template_problems_are_all_reported_with_their_place() {
     assert_eq!(&text[errors[2].span()], "[");
     assert_eq!(text.rfind('[').unwrap(), errors[2].span().start);
 
+    // A template is a whole https link with a query.
+    for (text, base) in [
+        (
+            "http://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}",
+            "http://vcc-na4.8x8.com/AGUI/make_call.php",
+        ),
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php",
+            "https://vcc-na4.8x8.com/AGUI/make_call.php",
+        ),
+        ("phone={!Account.Phone}", "phone={!Account.Phone}"),
+    ] {
+        let errors = LinkTemplate::parse(text).unwrap_err();
+        assert_eq!(errors[0].kind(), &LinkTemplateErrorKind::NotALink, "{text}");
+        assert_eq!(&text[errors[0].span()], base, "{text}");
+    }
+    // A place ending in a character of several bytes ends after it.
+    let text = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&callerId=52\u{e9}";
+    let errors = LinkTemplate::parse(text).unwrap_err();
+    assert_eq!(&text[errors[0].span()], "52\u{e9}");
+    assert!(
+        errors[0].to_string().ends_with(&format!(
+            " at template bytes {}..{}",
+            errors[0].span().start,
+            errors[0].span().end
+        )),
+        "{}",
+        errors[0]
+    );
+
     let missing = fill_link_template(
         "phone={!Account.Phone}&x={!Contact.Email}&y={!NOW()}&z={!Account.Name & 'x'}",
         &acme(),
@@ -625,12 +655,30 @@ proptest! {
         body in "(phone=|&ctl_userdata=|&x=|\\[|\\]|\\||\\{!|\\}|Account\\.(Name|Id)|SUBSTITUTE\\(|, \"\\]\", \"%5D\"\\)|'|\"|%20|%5D|\n |[a-z0-9 ]|é|\u{E000})*",
     ) {
         let text = format!("https://vcc-na4.8x8.com/AGUI/make_call.php?{body}");
-        if let Ok(template) = LinkTemplate::parse(&text) {
-            let written = template.to_salesforce();
-            let again = LinkTemplate::parse(&written).unwrap();
-            prop_assert_eq!(again.to_salesforce(), written);
+        match LinkTemplate::parse(&text) {
+            Ok(template) => {
+                let written = template.to_salesforce();
+                let again = LinkTemplate::parse(&written).unwrap();
+                prop_assert_eq!(again.to_salesforce(), written);
+            }
+            // Every error's place is a range of the text, on character
+            // boundaries (a caller slices the text with it).
+            Err(errors) => {
+                for e in errors.iter() {
+                    prop_assert!(text.get(e.span()).is_some(), "{:?} in {:?}", e, text);
+                }
+            }
         }
-        let _ = fill_link_template(&text, &acme());
+        for lint in LinkTemplate::lint_text(&text) {
+            if let Some(span) = lint.link_span() {
+                prop_assert!(text.get(span).is_some(), "{:?} in {:?}", lint, text);
+            }
+        }
+        if let Err(errors) = fill_link_template(&text, &acme()) {
+            for e in errors.iter() {
+                prop_assert!(text.get(e.span()).is_some(), "{:?} in {:?}", e, text);
+            }
+        }
         let _ = merge_fields(&text);
     }
 }

@@ -383,6 +383,17 @@ fn template_lints() {
         .message
         .contains(r#"write `{!SUBSTITUTE(SUBSTITUTE(Account.Name, "%", "%25"), "]", "%5D")}`"#));
     assert!(lints[4].message.contains("encoded twice"));
+    // A field too long to quote in a fix is pointed at the way to protect it.
+    let long = format!("{{!Account.{}__c}}", "N".repeat(120));
+    let long_text = format!("https://h/make_call.php?phone=1&ctl_userdata=[a|{long}]");
+    let lint = &LinkTemplate::lint_text(&long_text)[0];
+    assert_eq!(lint.kind, LintKind::UnprotectedMergeField);
+    assert!(
+        lint.message.contains("as `MergeField::protected` shows"),
+        "{}",
+        lint.message
+    );
+    assert!(!lint.message.contains("write `"), "{}", lint.message);
     // A field named like the function is no call; a call after it is one.
     let urlencode_lints = |field: &str| {
         let text =

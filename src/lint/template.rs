@@ -130,7 +130,8 @@ fn place_fields(
         let name = param.map(range.start + 1..bar);
         // (`bar - 1` for the start is an equivalent mutant: a merge field
         // opens with `{!`, so none starts at the name's last byte, which
-        // the `|` follows.)
+        // the `|` follows. So is `bar * 1` in the `max`: a pair's `]` is
+        // always past its `|`, so the `max` only guards the order.)
         let value_range = bar + 1..range.end.saturating_sub(1).max(bar + 1);
         let in_value = param.map(value_range.clone());
         for (range, in_name) in [(name, true), (in_value, false)] {

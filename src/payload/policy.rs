@@ -371,7 +371,10 @@ impl Layout {
         }
         // In the query: a key unless a `=` stands between the field's start
         // (after `&` or `;`) and the token.
-        let field = text.get(query + 1..open).unwrap_or_default();
+        let field = text
+            .get(query..open)
+            .and_then(|f| f.strip_prefix('?'))
+            .unwrap_or_default();
         let field = field.rsplit(['&', ';']).next().unwrap_or_default();
         (!field.contains('=')).then_some("query key")
     }

@@ -792,7 +792,8 @@ pub fn fill_link_template(
                 span: match at {
                     Some(at) => {
                         let start = (field.span.start + 2 + at).min(field.span.end);
-                        start..(start + 1).min(field.span.end)
+                        let spot = super::char_range(template, start);
+                        start..spot.end.min(field.span.end)
                     }
                     None => field.span(),
                 },
@@ -1116,7 +1117,7 @@ impl LinkTemplate {
                         let at = error.offset();
                         errors.push(LinkTemplateError {
                             kind: LinkTemplateErrorKind::Data { parameter, error },
-                            span: place(at..at + 1),
+                            span: place(super::char_range(&value, at)),
                         });
                         Value::Text(value)
                     }
@@ -1169,7 +1170,12 @@ impl LinkTemplate {
                 let mask = format!("{OPEN}{}{CLOSE}", self.merges.len());
                 self.merges
                     .push(text.get(field.span()).unwrap_or_default().to_owned());
-                out.origin.extend(std::iter::repeat_n(i, mask.len()));
+                // The mask stands for the whole field: its first byte is
+                // the field's start and its last the field's last byte, so
+                // a range that ends in it ends with the field.
+                out.origin
+                    .extend(std::iter::repeat_n(i, mask.len().saturating_sub(1)));
+                out.origin.push(field.span.end.saturating_sub(1).max(i));
                 out.text.push_str(&mask);
                 while chars.next_if(|&(j, _)| j < field.span.end).is_some() {}
                 continue;
@@ -1193,7 +1199,9 @@ impl LinkTemplate {
                 });
                 continue;
             }
-            out.origin.extend(std::iter::repeat_n(i, c.len_utf8()));
+            // Byte for byte, so that a range ending in a multi-byte
+            // character ends after it.
+            out.origin.extend(i..i + c.len_utf8());
             out.text.push(c);
         }
         out

@@ -164,9 +164,11 @@ fn query_range(text: &str) -> (Range<usize>, bool) {
     // not part of the link.
     let end = text.trim_end_matches(|c: char| c <= ' ').len();
     let hash = text.find('#').unwrap_or(text.len()).min(end);
-    match question {
-        Some(q) if q < hash => (q + 1..hash, true),
-        _ => (text.len()..text.len(), true),
+    // The first `?` before the fragment (`hash` is at a `#` or a character
+    // boundary before the trailing spaces).
+    match text.get(..hash).and_then(|t| t.find('?')) {
+        Some(q) => (q + 1..hash, true),
+        None => (text.len()..text.len(), true),
     }
 }
 
