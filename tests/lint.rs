@@ -181,6 +181,21 @@ fn callback_url_credentials_are_not_shown() {
     assert_eq!(lints[0].kind, LintKind::InsecureCallbackUrl);
     assert!(!lints[0].message.contains("s3cret"));
     assert!(lints[0].message.contains("crm.example.com/cb"));
+    // Text that is no URL at all is not shown when it could hold user info.
+    for odd in [
+        "http://user:s3cret@[crm.example.com/cb",
+        "http://user:s3cret@crm.example.com:99999/cb",
+    ] {
+        let text = format!("[ctl_callbackUrl|{odd}]");
+        let lints = UserData::parse(&text).unwrap().lint();
+        assert_eq!(lints[0].kind, LintKind::InsecureCallbackUrl);
+        assert!(!lints[0].message.contains("s3cret"), "{}", lints[0].message);
+        assert!(
+            lints[0].message.contains("not shown"),
+            "{}",
+            lints[0].message
+        );
+    }
 }
 
 #[test]

@@ -432,6 +432,49 @@ fn transaction_codes() {
     );
 }
 
+/// Code lists of every size around the point where `$transaction_codes$`
+/// moves off the stack, short codes empty or short, come out whole, and the
+/// other values beside them too (one cache fills them all).
+#[test]
+fn transaction_codes_of_any_length_come_out_whole() {
+    for name_len in [1, 60, 68, 69, 70, 120, 136, 137, 200] {
+        for short in ["", "1", "WON"] {
+            for count in 1..=3 {
+                let codes: Vec<TransactionCode> = (0..count)
+                    .map(|i| code(&"abc"[i..=i].repeat(name_len), short, "d"))
+                    .collect();
+                let want = codes
+                    .iter()
+                    .map(|c| format!("{}:{}", c.list_name, c.short_code))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                let ctx = CallContext {
+                    transaction_codes: codes,
+                    caller_id: "4165550123".to_owned(),
+                    answered_at: Some(utc(2026, 11, 30, 9, 15, 7)),
+                    hangup_at: Some(utc(2026, 11, 30, 9, 45, 59)),
+                    ..Default::default()
+                };
+                let all = "$transaction_codes$|$callHangupTenantTT$|$caller_id$|$lastTclCodeShort$|$callDuration$";
+                let got = expand(all, &ctx);
+                let mut parts = got.split('|');
+                assert_eq!(
+                    parts.next(),
+                    Some(want.as_str()),
+                    "{name_len} {short:?} {count}"
+                );
+                let hangup = ctx.value(Token::CallHangupTenantTime);
+                assert!(hangup.starts_with("2026"), "{hangup}");
+                assert_eq!(parts.next(), Some(&*hangup));
+                assert_eq!(parts.next(), Some("4165550123"));
+                assert_eq!(parts.next(), Some(short));
+                assert_eq!(parts.next(), Some("00:30:52"));
+                assert_values(&ctx, &[("transaction_codes", &want)]);
+            }
+        }
+    }
+}
+
 // ---- scanning ---------------------------------------------------------------
 
 #[test]
