@@ -123,6 +123,47 @@ fn template_problems_are_all_reported_with_their_place() {
     ));
     assert_eq!(&text[errors[2].span()], "[");
     assert_eq!(text.rfind('[').unwrap(), errors[2].span().start);
+    // All of them, in one line: the first and how many more.
+    assert_eq!(
+        errors.to_string(),
+        format!("{} (and 2 more problems)", errors[0])
+    );
+    let two = LinkTemplate::parse(
+        "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}x&callerId=52a",
+    )
+    .unwrap_err();
+    assert_eq!(two.to_string(), format!("{} (and 1 more problem)", two[0]));
+    let one =
+        LinkTemplate::parse("https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1x").unwrap_err();
+    assert_eq!(one.to_string(), one[0].to_string());
+
+    // An empty value has no text: the place is its name and `=`; a problem
+    // at a value's end is at its last character.
+    for (text, shown) in [
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=&callerId=1",
+            "phone=",
+        ),
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?callerId=1&phone=",
+            "phone=",
+        ),
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?callerId=1&phone",
+            "phone",
+        ),
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata=[a|b]x",
+            "x",
+        ),
+        (
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata=[a|b]\u{e9}",
+            "\u{e9}",
+        ),
+    ] {
+        let errors = LinkTemplate::parse(text).unwrap_err();
+        assert_eq!(&text[errors[0].span()], shown, "{text}");
+    }
 
     // A template is a whole https link with a query.
     for (text, base) in [
@@ -709,4 +750,28 @@ proptest! {
             }
         }
     }
+}
+
+/// Setting a parameter again replaces its value in place; others stay.
+#[test]
+fn set_replaces_only_its_own_parameter() {
+    let mut t = LinkTemplate::new("https://vcc-na4.8x8.com", "{!Account.Phone}").unwrap();
+    t.set("prefix", "1").unwrap();
+    t.set("callerId", "5551").unwrap();
+    t.set("prefix", "9").unwrap();
+    let link = t.to_salesforce();
+    assert!(
+        link.ends_with("?phone={!Account.Phone}&prefix=9&callerId=5551"),
+        "{link}"
+    );
+}
+
+/// Empty pieces of a query (`&&`, a trailing `&`) are no parameters.
+#[test]
+fn empty_query_pieces_are_skipped() {
+    let map = LinkMap::new("https://vcc-na4.8x8.com/AGUI/make_call.php?&phone=1&&callerId=2&");
+    let names: Vec<_> = map.params().iter().map(|p| p.name()).collect();
+    assert_eq!(names, ["phone", "callerId"]);
+    let req = clicktodial::ClickToDialRequest::from_query("&&phone=1&&").unwrap();
+    assert_eq!(req.phone, "1");
 }

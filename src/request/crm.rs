@@ -1090,7 +1090,9 @@ impl LinkTemplate {
         }
         template.base = base.to_owned();
         link::split(w, query.unwrap_or(0..0), |name_span, value_span| {
-            let name = link::decode(w, name_span, false, None).trim().to_owned();
+            let name = link::decode(w, name_span.clone(), false, None)
+                .trim()
+                .to_owned();
             let mut offsets = Vec::new();
             let value = link::decode(w, value_span.clone(), false, Some(&mut offsets));
             let place = |decoded: Range<usize>| {
@@ -1100,7 +1102,17 @@ impl LinkTemplate {
                         .or(offsets.last())
                         .map_or(value_span.start, |&o| o as usize)
                 };
-                working.span(at(decoded.start)..at(decoded.end).max(at(decoded.start) + 1))
+                let (start, end) = (at(decoded.start), at(decoded.end));
+                if start < end {
+                    return working.span(start..end);
+                }
+                // An empty place: at the end of a value, its last character;
+                // in an empty value, the parameter's name and its `=`.
+                let last = w
+                    .get(value_span.clone())
+                    .and_then(|v| v.char_indices().next_back())
+                    .map(|(i, _)| value_span.start + i);
+                working.span(last.unwrap_or(name_span.start)..value_span.end)
             };
             if name.is_empty() {
                 return;

@@ -108,10 +108,10 @@ impl LinkParam {
         if self.offsets.is_empty() {
             return self.value_span();
         }
-        let last = self.offsets.len() - 1;
+        // The last offset is the value's end, so a place past it maps there.
         let at = |i: usize| {
             self.offsets
-                .get(i.min(last))
+                .get(i)
                 .map_or(self.value_span.end, |&o| o as usize)
         };
         let start = at(decoded.start);
@@ -149,13 +149,8 @@ pub struct LinkMap {
 /// Where the query of `text` starts and ends, and whether `text` is a whole
 /// URL (tabs and line breaks in it are then dropped, as a browser does).
 fn query_range(text: &str) -> (Range<usize>, bool) {
-    let question = text.find('?');
-    let scheme = text.find("://");
-    let is_url = match (scheme, question) {
-        (Some(s), Some(q)) => s < q,
-        (Some(_), None) => true,
-        _ => false,
-    };
+    // A whole URL has its `://` before any `?`.
+    let is_url = text.split('?').next().is_some_and(|t| t.contains("://"));
     if !is_url {
         let start = usize::from(text.starts_with('?'));
         return (start..text.len(), false);
