@@ -254,8 +254,10 @@ fn finding_4_a_forged_record_id_never_survives_fail_or_ignore() {
 
 // ---- 5. callback URL expansion by component --------------------------------
 
+/// The callback a `ctl_callbackUrl` pair holding `template` makes (a `]` in
+/// it escaped for the pair).
 fn callback(template: &str, ctx: &CallContext) -> Result<url::Url, clicktodial::RequestError> {
-    let text = format!("[ctl_callbackUrl|{template}]");
+    let text = format!("[ctl_callbackUrl|{}]", template.replace(']', "%5D"));
     let data = UserData::parse(&text).unwrap();
     ActionPlan::new(&data)
         .callback(ctx, &CallbackPolicy::default())
@@ -319,6 +321,16 @@ fn finding_5_call_data_never_chooses_the_host() {
         ("http$caller_id$://crm.example.com/", "scheme"),
         ("https://u:$caller_id$@crm.example.com/", "user info"),
         ("https://crm.example.com:$caller_id$/", "port"),
+        ("https://u:p@crm.example.com:$caller_id$/", "port"),
+        ("https://u:p@crm.example.com$caller_id$/", "host"),
+        ("https://u:p@crm.example.com:$caller_id$@x/", "user info"),
+        ("https://[::1]:$caller_id$/", "port"),
+        ("https://[::1]:4$caller_id$/", "port"),
+        ("https://[::$caller_id$]/", "host"),
+        ("https://[$caller_id$::1]:443/", "host"),
+        ("https://crm.example.com$caller_id$:443/", "host"),
+        ("https://[::1]$caller_id$/", "host"),
+        ("https://crm.example.com:1$caller_id$:2/", "host"),
         ("https://crm.example.com/cb?$caller_id$=1", "query key"),
         ("https://crm.example.com/cb?a=1&x$caller_id$=1", "query key"),
         // A scheme with digits, `+`, `-` or `.` after its first letter is
@@ -339,7 +351,7 @@ fn finding_5_call_data_never_chooses_the_host() {
         }
         assert!(!err.to_string().contains("evil"), "{err}");
         // The lint says so, at the token.
-        let text = format!("[ctl_callbackUrl|{template}]");
+        let text = format!("[ctl_callbackUrl|{}]", template.replace(']', "%5D"));
         let lints = UserData::parse(&text).unwrap().lint();
         if part.starts_with("path") {
             continue; // a value, not a place: only the expansion can tell
@@ -349,13 +361,21 @@ fn finding_5_call_data_never_chooses_the_host() {
             .find(|l| l.kind == LintKind::CallbackUrlToken)
             .unwrap_or_else(|| panic!("{template}: {lints:?}"));
         let span = lint.span().unwrap();
-        assert_eq!(&text[span], "$caller_id$", "{template}");
+        if template.contains(']') {
+            // After an escape the place is the whole value.
+            assert!(text[span].contains("$caller_id$"), "{template}");
+        } else {
+            assert_eq!(&text[span], "$caller_id$", "{template}");
+        }
         assert!(lint.message.contains(part), "{}", lint.message);
     }
     // A value that completes a dot segment the template began, even an
     // empty one between two escaped dots, is refused.
     for (template, notes) in [
         ("https://crm.example.com/a/%2e$notes$%2E/admin", ""),
+        ("https://crm.example.com/a/%2e%2E$notes$/admin", ""),
+        ("https://crm.example.com/a/$notes$%2e%2E/admin", ""),
+        ("https://crm.example.com/a/.$notes$", ""),
         ("https://crm.example.com/a/%2e$notes$/admin", "."),
         ("https://crm.example.com/a/$notes$%2e/admin", "."),
     ] {
@@ -380,6 +400,19 @@ fn finding_5_call_data_never_chooses_the_host() {
     let url = callback("https://crm.example.com/cb?a=1#x?$caller_id$=1", &ctx).unwrap();
     assert_eq!(url.query(), Some("a=1"));
     assert_eq!(url.fragment(), Some("x?evil.example.net%2F=1"));
+    // In a fragment, even one right after a bare query key, a token is a
+    // value.
+    let url = callback("https://crm.example.com/cb?a#$caller_id$", &ctx).unwrap();
+    assert_eq!(url.fragment(), Some("evil.example.net%2F"));
+    // Leading spaces and controls are no part of the URL (as the URL parser
+    // reads it): the scheme and host are still found, the token is a value.
+    let url = callback(" \t https://crm.example.com/cb?n=$notes$", &ctx).unwrap();
+    assert_eq!(url.as_str(), "https://crm.example.com/cb?n=..");
+    // A `/` in a query or fragment starts no path segment: `..` after it
+    // is a value.
+    let url = callback("https://crm.example.com/cb?next=/$notes$#/$notes$", &ctx).unwrap();
+    assert_eq!(url.query(), Some("next=/.."));
+    assert_eq!(url.fragment(), Some("/.."));
     // A `?` inside a query value is text: the token after it is a value.
     let url = callback("https://crm.example.com/cb?a=b?$notes$", &ctx).unwrap();
     assert_eq!(url.query(), Some("a=b?.."));

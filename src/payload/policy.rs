@@ -267,11 +267,6 @@ struct Layout {
     /// The scheme's `:`, if the text has a valid scheme.
     colon: Option<usize>,
     authority: Range<usize>,
-    /// The `?` that opens the query and the `#` that opens the fragment.
-    /// (A token never starts at either, so a token is in the query when it
-    /// is after the `?`, and in the fragment when it is after the `#`.)
-    query: Option<usize>,
-    fragment: Option<usize>,
 }
 
 fn is_tab_or_newline(b: u8) -> bool {
@@ -304,8 +299,6 @@ impl Layout {
             return Layout {
                 colon: None,
                 authority: bytes.len()..bytes.len(),
-                query: None,
-                fragment: None,
             };
         };
         let authority_start = bytes
@@ -320,21 +313,27 @@ impl Layout {
             .skip(authority_start)
             .find(|&(_, &b)| matches!(b, b'/' | b'\\' | b'?' | b'#'))
             .map_or(bytes.len(), |(i, _)| i);
-        let fragment = memchr::memchr(b'#', bytes.get(authority_end..).unwrap_or_default())
-            .map(|i| authority_end + i);
-        let query = memchr::memchr(
-            b'?',
-            bytes
-                .get(authority_end..fragment.unwrap_or(bytes.len()))
-                .unwrap_or_default(),
-        )
-        .map(|i| authority_end + i);
         Layout {
             colon: Some(colon),
             authority: authority_start..authority_end,
-            query,
-            fragment,
         }
+    }
+
+    /// For a token at `open` after the authority: `None` in the fragment
+    /// (after a `#`), `Some(None)` in the path, `Some(Some(field))` in the
+    /// query, with the text of its field before the token (after the last
+    /// `&` or `;`). A token starts at none of these delimiters, so which
+    /// ones stand before it decides.
+    fn after_authority<'t>(&self, text: &'t str, open: usize) -> Option<Option<&'t str>> {
+        let before = text.get(self.authority.end..open).unwrap_or_default();
+        if before.contains('#') {
+            return None;
+        }
+        Some(
+            before
+                .split_once('?')
+                .map(|(_, query)| query.rsplit(['&', ';']).next().unwrap_or_default()),
+        )
     }
 
     /// The part a token at `open` stands in, if call data may not go there.
@@ -347,35 +346,24 @@ impl Layout {
             return Some("scheme");
         }
         if open < self.authority.end {
-            let authority = text.get(self.authority.clone()).unwrap_or_default();
-            let at = authority.rfind('@').map(|i| self.authority.start + i);
-            if at.is_some_and(|at| open < at) {
+            // Split at the token: user info ends at the authority's last
+            // `@`; a port follows the last `:` that no IPv6 literal's `]`
+            // follows.
+            let before = text.get(self.authority.start..open).unwrap_or_default();
+            let after = text.get(open..self.authority.end).unwrap_or_default();
+            if after.contains('@') {
                 return Some("user info");
             }
-            let host_start = at.map_or(self.authority.start, |at| at + 1);
-            let host = text.get(host_start..self.authority.end).unwrap_or_default();
-            // A port follows the last `:` outside an IPv6 literal's brackets.
-            let port = host
-                .rfind(':')
-                .filter(|&i| host.get(i..).is_some_and(|rest| !rest.contains(']')))
-                .map(|i| host_start + i);
-            return Some(if port.is_some_and(|p| open > p) {
-                "port"
-            } else {
-                "host"
-            });
-        }
-        let query = self.query?;
-        if open < query || self.fragment.is_some_and(|f| open > f) {
-            return None;
+            let host = before.rsplit_once('@').map_or(before, |(_, host)| host);
+            let port = !after.contains([':', ']'])
+                && host
+                    .rsplit_once(':')
+                    .is_some_and(|(_, rest)| !rest.contains(']'));
+            return Some(if port { "port" } else { "host" });
         }
         // In the query: a key unless a `=` stands between the field's start
-        // (after `&` or `;`) and the token.
-        let field = text
-            .get(query..open)
-            .and_then(|f| f.strip_prefix('?'))
-            .unwrap_or_default();
-        let field = field.rsplit(['&', ';']).next().unwrap_or_default();
+        // and the token.
+        let field = self.after_authority(text, open)??;
         (!field.contains('=')).then_some("query key")
     }
 }
@@ -387,9 +375,6 @@ impl Layout {
 fn makes_dot_segment(out: &str, path_start: usize, range: Range<usize>) -> bool {
     const LONGEST: usize = "%2e%2e".len();
     let bytes = out.as_bytes();
-    if range.len() > LONGEST {
-        return false;
-    }
     let mut segment = Vec::with_capacity(LONGEST + 1);
     // Backwards to the segment's start, then forwards to its end; tabs and
     // line breaks (which the parser drops) are skipped. Stop once the
@@ -485,7 +470,6 @@ pub(crate) fn expand_callback_url(
         }));
     }
     let layout = Layout::of(template);
-    let path_end = layout.query.or(layout.fragment).unwrap_or(template.len());
     let mut out = String::with_capacity(template.len() + 32);
     // Token values written into the path: (output range, token).
     let mut in_path: Vec<(Range<usize>, Token)> = Vec::new();
@@ -493,7 +477,7 @@ pub(crate) fn expand_callback_url(
         out.push_str(template.get(literal_start..open).unwrap_or_default());
         let start = out.len();
         out.extend(utf8_percent_encode(values.get(token), VALUE));
-        if open < path_end {
+        if layout.after_authority(template, open) == Some(None) {
             in_path.push((start..out.len(), token));
         }
     });
