@@ -318,6 +318,16 @@ fn merge_fields_in_a_callback_host() {
         .iter()
         .any(|l| l.kind == LintKind::MergeFieldInCallbackHost));
     assert!(lints.iter().all(|l| !l.message.contains("s3cret")));
+    // In the user info only: the host is the tenant's own.
+    let lints = UserData::parse("[ctl_callbackUrl|https://{!User.Login__c}:pw@crm.example.com/cb]")
+        .unwrap()
+        .lint();
+    assert!(
+        lints
+            .iter()
+            .all(|l| l.kind != LintKind::MergeFieldInCallbackHost),
+        "{lints:?}"
+    );
 }
 
 /// A request that arrived with merge fields: in `extra` and in
@@ -375,6 +385,16 @@ fn template_lints() {
             ),
         ]
     );
+    // Only the host counts, not the user info before it nor the path and
+    // query after it.
+    let text = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata=\
+                [ctl_callbackUrl|https://{!User.Login__c}:pw@crm.{!Org.Sub__c}.example.com/cb?x={!Account.Id}]";
+    let hosts: Vec<_> = LinkTemplate::lint_text(text)
+        .into_iter()
+        .filter(|l| l.kind == LintKind::MergeFieldInCallbackHost)
+        .map(|l| &text[l.link_span().unwrap()])
+        .collect();
+    assert_eq!(hosts, ["{!Org.Sub__c}"]);
     // The fix, as it must be typed: a name also protects `|`.
     assert!(lints[0].message.contains(
         r#"write `{!SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(Account.Type, "%", "%25"), "]", "%5D"), "|", "%7C")}`"#

@@ -298,6 +298,29 @@ proptest! {
 /// the one copy in `tests/data/vendor/`.
 const EXAMPLE_1: &str = include_str!("data/vendor/example1_userdata.txt");
 
+/// The JSON body is written into one allocation sized for it: no
+/// reallocation, and no more room than quotes, colons and commas need.
+#[test]
+fn sfdc_json_is_one_allocation_of_its_size() {
+    let text: String = (0..200)
+        .map(|i| format!("[field_{i}__c|value number {i}]"))
+        .chain(["[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]".to_owned()])
+        .collect();
+    let data = UserData::parse(&text).unwrap();
+    let json = SfdcCreate::from_userdata(&data).unwrap().to_json();
+    assert!(
+        json.starts_with("{\"field_0__c\":\"value number 0\","),
+        "{json}"
+    );
+    assert!(json.capacity() >= json.len());
+    assert!(
+        json.capacity() - json.len() <= 8,
+        "{} for {}",
+        json.capacity(),
+        json.len()
+    );
+}
+
 #[test]
 fn sfdc_from_vendor_example_1() {
     let data = UserData::parse(EXAMPLE_1).unwrap();

@@ -127,12 +127,14 @@ fn place_fields(
         // `[` name `|` value `]`: a name holds no `|`, so the first is the
         // separator.
         let bar = raw.find('|').map_or(range.end, |i| range.start + i);
-        let name = param.map(range.start + 1..bar);
-        // (`bar - 1` for the start is an equivalent mutant: a merge field
-        // opens with `{!`, so none starts at the name's last byte, which
-        // the `|` follows. So is `bar * 1` in the `max`: a pair's `]` is
-        // always past its `|`, so the `max` only guards the order.)
-        let value_range = bar + 1..range.end.saturating_sub(1).max(bar + 1);
+        // The name's place starts at the pair's `[`, which no merge field
+        // (`{!…}`) starts at; the value's ends before the `]` (a pair's `]`
+        // is always past its `|`; were it not, the range would be empty).
+        let name = param.map(range.start..bar);
+        // (`bar * 1`, starting the value at its `|`, is an equivalent
+        // mutant: no merge field starts at a `|`, and a URL's host is found
+        // after its `://` whatever precedes it.)
+        let value_range = bar + 1..range.end.saturating_sub(1);
         let in_value = param.map(value_range.clone());
         for (range, in_name) in [(name, true), (in_value, false)] {
             for i in within(fields, &range) {
@@ -168,14 +170,13 @@ pub(super) fn host_range(url: &str) -> Option<Range<usize>> {
         .iter()
         .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
         .map_or(url.len(), |i| authority + i);
-    // (Starting one byte early, at the `@`'s neighbour in the user info,
-    // is an equivalent mutant for both callers: they look for a merge
-    // field's `{!`, and none can start there.)
-    let host = bytes
-        .get(authority..end)
-        .and_then(|a| memchr::memrchr(b'@', a))
-        .map_or(authority, |i| authority + i + 1);
-    Some(host..end)
+    // The host is what follows the authority's last `@`.
+    let host = url
+        .get(authority..end)?
+        .rsplit('@')
+        .next()
+        .unwrap_or_default();
+    Some(end - host.len()..end)
 }
 
 /// Whether an expression calls `URLENCODE` (any case).
