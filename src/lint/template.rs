@@ -131,9 +131,11 @@ fn place_fields(
         // (`{!…}`) starts at; the value's ends before the `]` (a pair's `]`
         // is always past its `|`; were it not, the range would be empty).
         let name = param.map(range.start..bar);
-        // (`bar * 1`, starting the value at its `|`, is an equivalent
-        // mutant: no merge field starts at a `|`, and a URL's host is found
-        // after its `://` whatever precedes it.)
+        // (`bar * 1` and `bar - 1`, starting the value at its `|` or at the
+        // name's last byte, are equivalent mutants: no merge field starts at
+        // a `|`, one starting at the name's last byte would already be in
+        // the name, and a URL's host is found after its `://` whatever
+        // precedes it.)
         let value_range = bar + 1..range.end.saturating_sub(1);
         let in_value = param.map(value_range.clone());
         for (range, in_name) in [(name, true), (in_value, false)] {
