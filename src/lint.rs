@@ -519,12 +519,7 @@ impl ClickToDialRequest {
     /// # Ok::<(), clicktodial::RequestError>(())
     /// ```
     pub fn lint_link(link: &str) -> Result<Vec<Lint>, RequestError> {
-        let is_url = match (link.find("://"), link.find('?')) {
-            (Some(s), Some(q)) => s < q,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        let (req, _) = if is_url {
+        let (req, _) = if crate::request::link::is_whole_url(link) {
             ClickToDialRequest::from_url_lenient(link)?
         } else {
             ClickToDialRequest::from_query_lenient(link)?
@@ -1483,6 +1478,24 @@ mod tests {
         assert_eq!(distance("abc", ""), 3);
         assert_eq!(distance("abc", "abc"), 0);
         assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn bounded_messages_end_on_a_character_boundary() {
+        for pad in 0..4 {
+            let long = format!("{}{}", "a".repeat(pad), "\u{e9}\u{20ac}".repeat(200));
+            let cut = bounded(long.clone());
+            assert!(cut.len() <= Lint::MAX_MESSAGE_LEN, "{pad}: {}", cut.len());
+            assert!(
+                cut.len() > Lint::MAX_MESSAGE_LEN - 8,
+                "{pad}: {}",
+                cut.len()
+            );
+            let kept = cut.strip_suffix('\u{2026}').unwrap();
+            assert!(long.starts_with(kept));
+        }
+        let short = "x".repeat(Lint::MAX_MESSAGE_LEN);
+        assert_eq!(bounded(short.clone()), short);
     }
 
     #[test]

@@ -213,6 +213,8 @@ impl<'a> UserData<'a> {
     /// Gives back the room reserved by `with_capacity_for` when the text
     /// held far fewer pairs (long values): parsed data is often kept.
     fn fit(&mut self) {
+        // (`>=` here is an equivalent mutant: at the threshold itself
+        // either choice keeps the bound of twice the pairs plus 16 slots.)
         if self.pairs.capacity() > 2 * self.pairs.len() + 16 {
             self.pairs.shrink_to_fit();
         }

@@ -146,11 +146,16 @@ pub struct LinkMap {
     params: Vec<LinkParam>,
 }
 
+/// Whether `text` is a whole URL rather than a query or form body: its
+/// `://` comes before any `?`.
+pub(crate) fn is_whole_url(text: &str) -> bool {
+    text.split('?').next().is_some_and(|t| t.contains("://"))
+}
+
 /// Where the query of `text` starts and ends, and whether `text` is a whole
 /// URL (tabs and line breaks in it are then dropped, as a browser does).
 fn query_range(text: &str) -> (Range<usize>, bool) {
-    // A whole URL has its `://` before any `?`.
-    let is_url = text.split('?').next().is_some_and(|t| t.contains("://"));
+    let is_url = is_whole_url(text);
     if !is_url {
         let start = usize::from(text.starts_with('?'));
         return (start..text.len(), false);
