@@ -281,6 +281,30 @@ fn lost_pairs_and_what_is_not_one() {
         summary.ends_with(&format!("{more} more lost pairs in this value not shown")),
         "{summary}"
     );
+    // Exactly as many as are shown, and one more: a summary only for more.
+    for (count, summary) in [
+        (Lint::MAX_PER_VALUE, false),
+        (Lint::MAX_PER_VALUE + 1, true),
+    ] {
+        let text = format!("[a|{}]", "x[b|y;".repeat(count));
+        let lints = UserData::parse(&text).unwrap().lint();
+        let shown = Lint::MAX_PER_VALUE + usize::from(summary);
+        assert_eq!(lints.len(), shown, "{count}: {lints:?}");
+        assert_eq!(
+            lints
+                .last()
+                .unwrap()
+                .message
+                .ends_with("1 more lost pair in this value not shown")
+                || lints
+                    .last()
+                    .unwrap()
+                    .message
+                    .ends_with("1 more lost pairs in this value not shown"),
+            summary,
+            "{count}: {lints:?}"
+        );
+    }
 }
 
 #[test]
