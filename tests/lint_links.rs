@@ -124,6 +124,9 @@ fn example_3_as_printed_gets_the_parameter_name_lints() {
             "[ctl_callbackUrl|https://crm.example.com/cb?%20pw2=1&to=a@b.example]",
             false,
         ),
+        // The last `@` itself is no user info: a name that begins there
+        // is quoted.
+        ("[ctl_callbackUrl|https://crm.example.com/cb?@pw2%20=1]", true),
     ] {
         let lints = UserData::parse(text).unwrap().lint();
         assert_eq!(lints[0].kind, LintKind::WhiteSpaceInParameterName);
