@@ -1,5 +1,5 @@
 //! The checks behind every fuzz target, shared with the stable replay test
-//! (`tests/fuzz_corpus.rs` includes this file), so a crash once found stays
+//! (`tests/suite/fuzz_corpus.rs` includes this file), so a crash once found stays
 //! fixed. This file and the corpora (`tests/fuzz/corpus/<target>/`) live
 //! under `tests/` so the published crate's tests have them; the targets in
 //! `fuzz/` include this file by path. Each function takes the raw fuzz input and panics on a violated

@@ -360,10 +360,10 @@ fn tokens_no_header_can_hold_are_refused_unshown() {
 
 // ---- Salesforce's answers ---------------------------------------------------------
 
-const SUCCESS: &[u8] = include_bytes!("data/sfdc/create_success.json");
-const ERROR: &[u8] = include_bytes!("data/sfdc/create_error.json");
-const INVALID_SESSION: &[u8] = include_bytes!("data/sfdc/invalid_session.json");
-const MISSING: &[u8] = include_bytes!("data/sfdc/required_field_missing.json");
+const SUCCESS: &[u8] = include_bytes!("../data/sfdc/create_success.json");
+const ERROR: &[u8] = include_bytes!("../data/sfdc/create_error.json");
+const INVALID_SESSION: &[u8] = include_bytes!("../data/sfdc/invalid_session.json");
+const MISSING: &[u8] = include_bytes!("../data/sfdc/required_field_missing.json");
 
 fn failed(status: u16, body: &[u8]) -> String {
     match CreateOutcome::from_sfdc_response(status, body) {
@@ -448,9 +448,9 @@ fn sfdc_failures_are_one_bounded_line() {
 
 // ---- 8x8's Place Call For Agent ----------------------------------------------------
 
-const CALL_REQUEST: &str = include_str!("data/8x8/place_call_request.json");
-const CALL_OK: &[u8] = include_bytes!("data/8x8/place_call_response.json");
-const CALL_FAULT: &[u8] = include_bytes!("data/8x8/place_call_fault.json");
+const CALL_REQUEST: &str = include_str!("../data/8x8/place_call_request.json");
+const CALL_OK: &[u8] = include_bytes!("../data/8x8/place_call_response.json");
+const CALL_FAULT: &[u8] = include_bytes!("../data/8x8/place_call_fault.json");
 
 fn vendor_call() -> PlaceCall {
     // The vendor's example, as a click-to-dial request.

@@ -7,12 +7,12 @@ use clicktodial::{
 };
 use proptest::prelude::*;
 
-const BROWSER: &str = include_str!("data/vendor/browser.url");
-const EXAMPLE1: &str = include_str!("data/vendor/example1.url");
-const EXAMPLE1_WRAPPED: &str = include_str!("data/vendor/example1_wrapped.url");
-const EXAMPLE2: &str = include_str!("data/vendor/example2.url");
-const EXAMPLE3: &str = include_str!("data/vendor/example3.url");
-const EXAMPLE1_USERDATA: &str = include_str!("data/vendor/example1_userdata.txt");
+const BROWSER: &str = include_str!("../data/vendor/browser.url");
+const EXAMPLE1: &str = include_str!("../data/vendor/example1.url");
+const EXAMPLE1_WRAPPED: &str = include_str!("../data/vendor/example1_wrapped.url");
+const EXAMPLE2: &str = include_str!("../data/vendor/example2.url");
+const EXAMPLE3: &str = include_str!("../data/vendor/example3.url");
+const EXAMPLE1_USERDATA: &str = include_str!("../data/vendor/example1_userdata.txt");
 
 #[test]
 fn vendor_browser_url() {

@@ -44,7 +44,7 @@ fn kind_name(kind: &ParseErrorKind) -> &'static str {
 #[test]
 fn table_of_cases() {
     let cases: Vec<Value> =
-        serde_json::from_str(include_str!("data/grammar_cases.json")).expect("valid JSON");
+        serde_json::from_str(include_str!("../data/grammar_cases.json")).expect("valid JSON");
     assert!(cases.len() > 30);
     for case in &cases {
         let input = case["input"].as_str().expect("input");
@@ -110,7 +110,7 @@ fn error_messages_say_what_and_where() {
     );
 }
 
-const EXAMPLE1: &str = include_str!("data/vendor/example1_userdata.txt");
+const EXAMPLE1: &str = include_str!("../data/vendor/example1_userdata.txt");
 
 #[test]
 fn vendor_example_1_with_line_breaks() {

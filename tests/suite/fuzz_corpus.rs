@@ -2,8 +2,7 @@
 //! fuzz targets run (`tests/fuzz/checks.rs`), on stable `cargo test`: a crash once
 //! found and added to `tests/fuzz/corpus/<target>/` stays fixed.
 
-#[path = "fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
 use std::fs;
 use std::path::Path;

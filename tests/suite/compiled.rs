@@ -4,8 +4,7 @@
 //! finished data), on random links and contexts and on every fuzz corpus
 //! input.
 
-#[path = "fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
 use std::fs;
 use std::path::Path;
@@ -285,7 +284,7 @@ proptest! {
 
 #[test]
 fn vendor_example_1() {
-    let url = include_str!("data/vendor/example1.url").trim();
+    let url = include_str!("../data/vendor/example1.url").trim();
     let req = ClickToDialRequest::from_url(url).unwrap();
     let data = req.userdata.clone().unwrap();
     let link = CompiledLink::from_request(&req);
@@ -537,7 +536,7 @@ fn http_requests_match_the_step_by_step_path() {
     use clicktodial::url::Url;
     use clicktodial::CallbackPolicy;
 
-    let url = include_str!("data/vendor/example1.url").trim();
+    let url = include_str!("../data/vendor/example1.url").trim();
     let req = ClickToDialRequest::from_url(url).unwrap();
     let mut data = req.userdata.clone().unwrap();
     data.push(

@@ -296,7 +296,7 @@ proptest! {
 /// The vendor's Example 1 `ctl_userdata`, URL-decoded, with the CRM's merge
 /// field `{!Account.Id}` filled in (line breaks between pairs as printed):
 /// the one copy in `tests/data/vendor/`.
-const EXAMPLE_1: &str = include_str!("data/vendor/example1_userdata.txt");
+const EXAMPLE_1: &str = include_str!("../data/vendor/example1_userdata.txt");
 
 /// The JSON body is written into one allocation sized for it: no
 /// reallocation, and no more room than quotes, colons and commas need.

@@ -121,8 +121,8 @@ fn token_lints_follow_the_expander() {
 #[test]
 fn vendor_examples_2_and_3_show_their_unterminated_token() {
     for file in [
-        include_str!("data/vendor/example2.url"),
-        include_str!("data/vendor/example3.url"),
+        include_str!("../data/vendor/example2.url"),
+        include_str!("../data/vendor/example3.url"),
     ] {
         let req = ClickToDialRequest::from_url(file).unwrap();
         let lints = req.lint();
@@ -135,7 +135,7 @@ fn vendor_examples_2_and_3_show_their_unterminated_token() {
         assert!(unterminated[0].message.contains("$call_answered_time"));
     }
     // Example 3 also calls back over plain http.
-    let req = ClickToDialRequest::from_url(include_str!("data/vendor/example3.url")).unwrap();
+    let req = ClickToDialRequest::from_url(include_str!("../data/vendor/example3.url")).unwrap();
     assert!(req
         .lint()
         .iter()
@@ -144,7 +144,7 @@ fn vendor_examples_2_and_3_show_their_unterminated_token() {
 
 #[test]
 fn vendor_example_1_is_clean() {
-    let req = ClickToDialRequest::from_url(include_str!("data/vendor/example1.url")).unwrap();
+    let req = ClickToDialRequest::from_url(include_str!("../data/vendor/example1.url")).unwrap();
     assert_eq!(req.lint(), []);
 }
 

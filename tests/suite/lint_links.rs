@@ -4,8 +4,7 @@
 //! and, in CRM link templates, unprotected merge fields and `URLENCODE`.
 //! Every finding is placed in the link (or template) as given.
 
-#[path = "fuzz/checks.rs"]
-mod checks;
+use crate::checks;
 
 use clicktodial::{
     fill_link_template, ClickToDialRequest, LinkMap, LinkTemplate, Lint, LintKind, SampleRecord,
@@ -126,7 +125,10 @@ fn example_3_as_printed_gets_the_parameter_name_lints() {
         ),
         // The last `@` itself is no user info: a name that begins there
         // is quoted.
-        ("[ctl_callbackUrl|https://crm.example.com/cb?@pw2%20=1]", true),
+        (
+            "[ctl_callbackUrl|https://crm.example.com/cb?@pw2%20=1]",
+            true,
+        ),
     ] {
         let lints = UserData::parse(text).unwrap().lint();
         assert_eq!(lints[0].kind, LintKind::WhiteSpaceInParameterName);

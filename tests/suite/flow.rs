@@ -41,7 +41,7 @@ fn decode_form(body: &str) -> Vec<(String, String)> {
 
 #[test]
 fn example_1_creates_a_task_and_opens_it_for_editing() {
-    let req = request(include_str!("data/vendor/example1.url"));
+    let req = request(include_str!("../data/vendor/example1.url"));
     let data = req.userdata.unwrap();
     let plan = ActionPlan::new(&data);
     assert_eq!(
@@ -120,7 +120,7 @@ fn example_1_creates_a_task_and_opens_it_for_editing() {
 
 #[test]
 fn example_2_launches_the_screenpop_and_ignores_no_action() {
-    let req = request(include_str!("data/vendor/example2.url"));
+    let req = request(include_str!("../data/vendor/example2.url"));
     let data = req.userdata.unwrap();
     let plan = ActionPlan::new(&data);
     assert_eq!(plan.create, None);
@@ -139,7 +139,7 @@ fn example_2_launches_the_screenpop_and_ignores_no_action() {
 
 #[test]
 fn example_3_posts_the_callback_to_the_expanded_url() {
-    let req = request(include_str!("data/vendor/example3.url"));
+    let req = request(include_str!("../data/vendor/example3.url"));
     let data = req.userdata.unwrap();
     let plan = ActionPlan::new(&data);
     assert!(plan.create.is_none() && plan.screenpop.is_none());
