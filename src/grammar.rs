@@ -222,6 +222,11 @@ fn inside(input: &str) -> Res<'_, Body<'_>> {
                 ..e
             })
         })?;
+    // The first arm is a shortcut (a first `%` past the name is in the
+    // value, so the name needs no decoding and the value no second scan);
+    // the last arm is right for any `percent` (a name without a `%` decodes
+    // to itself). So its guard's mutants (`false`, `==`, and `>=`, the `|`
+    // at `name.len()` being no `%`) change the work done, not the result.
     let (name_has_percent, value_has_percent) = match percent {
         None => (false, false),
         Some(p) if p > name.len() => (false, true),

@@ -18,6 +18,8 @@ struct Counting;
 static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
 /// Bytes allocated and not yet freed.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// Calls that asked for memory (allocations and reallocations).
+static CALLS: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: every call is passed on unchanged to the system allocator; the
 // counter is only read by the test.
@@ -25,6 +27,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
         LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         // SAFETY: the caller's contract, passed on.
         unsafe { System.alloc(layout) }
     }
@@ -38,6 +41,7 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         ALLOCATED.fetch_add(new_size, Ordering::Relaxed);
         LIVE.fetch_add(new_size, Ordering::Relaxed);
+        CALLS.fetch_add(1, Ordering::Relaxed);
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
         // SAFETY: the caller's contract, passed on.
         unsafe { System.realloc(ptr, layout, new_size) }
@@ -114,4 +118,35 @@ fn lenient_parse_allocates_at_most_64_bytes_per_input_byte() {
     assert_eq!((strict.len(), lenient.len()), (1, 1));
     assert!(kept <= 1024, "{kept} bytes kept for two parses of one pair");
     drop((strict, lenient));
+
+    // The same with many pairs: 200 pairs with long values keep no more
+    // room than 200 short pairs do (the room reserved for a 256 KiB text,
+    // thousands of pairs, is given back).
+    let kept = |value_len: usize| {
+        let input: String = (0..200)
+            .map(|i| format!("[n{i}|{}]", "v".repeat(value_len)))
+            .collect();
+        let before = LIVE.load(Ordering::Relaxed);
+        let data = UserData::parse(&input).unwrap();
+        let kept = LIVE.load(Ordering::Relaxed) - before;
+        assert_eq!(data.len(), 200);
+        kept
+    };
+    let (short, long) = (kept(1), kept(1300));
+    assert!(
+        long <= 2 * short,
+        "200 long pairs keep {long} bytes, 200 short ones {short}"
+    );
+
+    // Real data (pairs of 32 bytes or more, no escapes) is parsed with one
+    // allocation: the pair list is reserved once, not grown pair by pair.
+    let input: String = (0..100)
+        .map(|i| format!("[Field{i:03}|a value of some length]"))
+        .collect();
+    assert!(input.len() >= 100 * 32);
+    let before = CALLS.load(Ordering::Relaxed);
+    let data = UserData::parse(&input).unwrap();
+    let calls = CALLS.load(Ordering::Relaxed) - before;
+    assert_eq!(data.len(), 100);
+    assert_eq!(calls, 1, "{calls} allocations to parse 100 pairs");
 }
