@@ -181,6 +181,22 @@ fn parsing_borrows_when_nothing_is_decoded() {
     assert!(range.contains(&s.as_ptr()));
 }
 
+/// `str::parse` gives data that owns its text (`UserData<'static>`), with
+/// the pairs and the errors of `UserData::parse`.
+#[test]
+fn from_str_owns_the_parsed_pairs() {
+    let owned: UserData<'static> = {
+        let text = String::from("[ctl_action|create][subject|a%5Db]");
+        text.parse().unwrap()
+    };
+    assert_eq!(
+        pairs_of(&owned),
+        [("ctl_action", "create"), ("subject", "a]b")].map(|(n, v)| (n.into(), v.into()))
+    );
+    let err = "[a|1][b".parse::<UserData<'static>>().unwrap_err();
+    assert_eq!(err, UserData::parse("[a|1][b").unwrap_err());
+}
+
 #[test]
 fn lookups_later_pair_wins_order_and_duplicates_kept() {
     let data = UserData::parse("[a|1][b|2][a|3]").unwrap();

@@ -180,6 +180,13 @@ fn from_url_refuses_other_schemes_and_garbage() {
     // No query at all: the phone is missing.
     let err = ClickToDialRequest::from_url("https://h/AGUI/make_call.php").unwrap_err();
     assert_eq!(err.kind(), &RequestErrorKind::MissingPhone);
+    // An empty `phone=` is missing too, and like an absent one it has no
+    // place: the fix is to give a number, not to edit a character.
+    for query in ["phone=&prefix=9", "prefix=9&phone="] {
+        let err = ClickToDialRequest::from_query(query).unwrap_err();
+        assert_eq!(err.kind(), &RequestErrorKind::MissingPhone, "{query}");
+        assert_eq!(err.span(), None, "{query}");
+    }
 }
 
 #[test]
