@@ -80,6 +80,18 @@ fn rendering_with_warm_buffers_does_not_allocate() {
         text
     });
     assert_eq!(allocs, 2.0, "the codes, then the output");
+    // Literal text is in that one reservation too: a literal after a
+    // token's value costs no more allocations than none.
+    let fresh = |text: &str| {
+        let link = CompiledLink::new(&clicktodial::UserData::parse(text).unwrap());
+        count_allocs(4, || {
+            let mut out = CallBuffers::new();
+            link.render_into(&context(), &outcomes[2], &agent, &mut out);
+            out
+        })
+        .0
+    };
+    assert_eq!(fresh("[subject|$notes$]"), fresh("[subject|$notes$.]"));
     let (short, _) = first_call("hi");
     let (long, long_bytes) = first_call(&"n".repeat(100_000));
     assert_eq!(short, long);

@@ -201,6 +201,15 @@ fn phone_extensions_are_linted_not_dialled() {
         assert!(lints[0].message.contains("`12`"), "{}", lints[0].message);
     }
     assert!(ClickToDialRequest::new("(650) 555-0100").lint().is_empty());
+    // No extension: a marker that ends a word (`Box 12`), even after a
+    // number, or a marker with no number before it.
+    for phone in ["650 555 0100 Box 12", "Box 12", "ext 12", "x12", "#12"] {
+        let lints = ClickToDialRequest::new(phone).lint();
+        assert!(
+            lints.iter().all(|l| l.kind != LintKind::PhoneExtension),
+            "{phone}: {lints:?}"
+        );
+    }
     // The place is the marker and the digits, not the white space after
     // them (a no-break space is phone formatting, and is kept).
     let link = "https://h/make_call.php?phone=6505550100+ext.+123%C2%A0&x=1";
