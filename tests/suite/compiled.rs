@@ -313,6 +313,11 @@ fn no_userdata_is_an_empty_link() {
         ClickToDialRequest::from_url("https://x.8x8.com/make_call.php?phone=5551234").unwrap();
     let link = CompiledLink::from_request(&req);
     assert!(link.is_empty() && link.plan().is_empty());
+    assert_eq!(link.len(), 0);
+    // One pair, even an empty-valued one, is a link that is not empty.
+    let one = CompiledLink::new(&UserData::parse("[a|]").unwrap());
+    assert!(!one.is_empty());
+    assert_eq!(one.len(), 1);
     check(
         &UserData::new(),
         &[(
