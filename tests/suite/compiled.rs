@@ -302,9 +302,19 @@ fn vendor_example_1() {
         .map(|o| (checks::rich_context(), o, agent.clone()))
         .collect();
     check(&data, &calls);
-    let out = link.render(&checks::rich_context(), &calls[1].1, &agent);
+    let mut out = link.render(&checks::rich_context(), &calls[1].1, &agent);
     assert_eq!(out.sobject(), Some("Task"));
     assert_eq!(out.result_code(), ResultCode::Success);
+    // Expanding into buffers a call was rendered into empties its bodies.
+    assert!(!out.ctl_userdata().is_empty() && !out.callback_form().is_empty());
+    link.expand_into(&checks::rich_context(), &mut out);
+    assert_eq!(out.values().count(), data.len());
+    assert_eq!(
+        (out.ctl_userdata(), out.sfdc_json(), out.sobject()),
+        ("", None, None)
+    );
+    assert_eq!((out.screenpop_form(), out.callback_form()), ("", ""));
+    assert_eq!(out.result_code(), CallBuffers::new().result_code());
 }
 
 #[test]

@@ -166,6 +166,10 @@ fn three_mistakes_three_placed_findings() {
         .message
         .contains("the extension `12` is not dialled"));
     assert!(lints[1].message.contains("`6505550100`"));
+    // A lint shows as its message.
+    for lint in &lints {
+        assert_eq!(lint.to_string(), lint.message);
+    }
     assert!(lints[2].message.contains("`[status|`"));
     assert!(lints[2].message.contains("%255B"));
     // The same request linted without its text: the name is trimmed away,
