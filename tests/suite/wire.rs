@@ -233,3 +233,21 @@ proptest! {
         prop_assert_eq!(serde_urlencoded::from_str::<Callback>(&body).unwrap(), cb);
     }
 }
+
+/// A value of the wrong shape is refused with what was expected.
+#[test]
+fn wrong_shapes_say_what_was_expected() {
+    let err = serde_json::from_str::<UserData<'static>>("7").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected `[name|value]` text or a list of [name, value] pairs"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<Callback>("7").unwrap_err();
+    assert!(
+        err.to_string().contains("expected a map of fields"),
+        "{err}"
+    );
+    let err = serde_json::from_str::<ClickToDialRequest>(r#"{"phone":{"a":"1"}}"#).unwrap_err();
+    assert!(err.to_string().contains("expected a text value"), "{err}");
+}
