@@ -219,6 +219,9 @@ fn phone_extensions_are_linted_not_dialled() {
     let link = "https://h/make_call.php?phone=6505550100+ext.+123%C2%A0&x=1";
     let lints = ClickToDialRequest::lint_link(link).unwrap();
     assert_eq!(&link[lints[0].link_span().unwrap()], "ext.+123");
+    let link = "https://h/make_call.php?phone=6505550100+++x12";
+    let lints = ClickToDialRequest::lint_link(link).unwrap();
+    assert_eq!(&link[lints[0].link_span().unwrap()], "x12");
     // An extension of any length makes a message of bounded length.
     let phone = format!("6505550100 x{}", "1".repeat(700));
     let lint = &ClickToDialRequest::new(&phone).lint()[0];
