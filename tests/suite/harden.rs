@@ -688,6 +688,18 @@ fn lint_spans_point_into_the_parsed_text() {
     let text = "[n|$foo$ %5D]";
     let lint = &UserData::parse(text).unwrap().lint()[0];
     assert_eq!(&text[lint.span().unwrap()], "$foo$");
+    // A merge field with no closing `}`: its `{!` is the place.
+    let text = "[n|hello{!Account.Id]";
+    let lint = &UserData::parse(text).unwrap().lint()[0];
+    assert_eq!(lint.kind, LintKind::UnexpandedMergeField);
+    assert_eq!(&text[lint.span().unwrap()], "{!");
+    // A token name starts with a letter or `_`: `$_x$` is an unknown
+    // token, `$5$` is a price, not a token.
+    let text = "[n|$5$ or $_x$]";
+    let lints = UserData::parse(text).unwrap().lint();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0].kind, LintKind::UnknownToken);
+    assert_eq!(&text[lints[0].span().unwrap()], "$_x$");
     // A place inside a name, with or without an escape in the value.
     for text in ["[x{!A.B}|v]", "[x{!A.B}|v%5D]"] {
         let lint = &UserData::parse(text).unwrap().lint()[0];

@@ -396,6 +396,17 @@ fn merge_fields_left_in_a_request_are_placed() {
             ),
         ]
     );
+    // One in a parameter's name: the name is the place, as a whole.
+    let link = "phone=1&x{!Campaign.Id}=5";
+    let lints = ClickToDialRequest::lint_link(link).unwrap();
+    assert_eq!(lints.len(), 1, "{lints:?}");
+    assert_eq!(lints[0].kind, LintKind::UnexpandedMergeField);
+    assert_eq!(lints[0].span(), None);
+    assert_eq!(&link[lints[0].link_span().unwrap()], "x{!Campaign.Id}");
+    // One after other text in a value: placed at itself.
+    let link = "phone=1&utm=hello+{!Campaign.Name}";
+    let lint = &ClickToDialRequest::lint_link(link).unwrap()[0];
+    assert_eq!(&link[lint.link_span().unwrap()], "{!Campaign.Name}");
     // A phone that still holds one is refused, with the reason.
     let err = ClickToDialRequest::lint_link("phone={!Account.Phone}").unwrap_err();
     assert_eq!(err.parameter(), Some("phone"));
