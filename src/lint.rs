@@ -971,7 +971,7 @@ fn white_space(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
     let bytes = value.as_bytes();
     let mut count = 0;
     let mut at = 0;
-    while at < bytes.len() {
+    loop {
         let Some(start) = bytes
             .get(at..)
             .and_then(|rest| rest.iter().position(|&b| is_wrap_space(b)))
