@@ -971,14 +971,14 @@ fn white_space(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Place) {
     let bytes = value.as_bytes();
     let mut count = 0;
     let mut at = 0;
-    loop {
-        let Some(start) = bytes
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&b| is_wrap_space(b)))
-            .map(|i| at + i)
-        else {
-            break;
-        };
+    // Each run of white space in turn, from its first byte to the next
+    // byte that is none (or the end). `at` only grows, and the scan ends
+    // where no white space is left.
+    while let Some(start) = bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| is_wrap_space(b)))
+        .map(|i| at + i)
+    {
         let end = bytes
             .get(start..)
             .and_then(|rest| rest.iter().position(|&b| !is_wrap_space(b)))
