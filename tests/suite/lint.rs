@@ -68,6 +68,13 @@ fn each_kind_on_a_minimal_case() {
             "never reach the CRM",
         ),
         ("[a|1][a|2]", DuplicateName, "`a` is given 2 times"),
+        // A name given twice after other names; user data names match
+        // exactly (`Note` is not `note`), system names in any case.
+        (
+            "[a|1][b|1][Note|1][note|2][b|2][b|3]",
+            DuplicateName,
+            "`b` is given 3 times",
+        ),
         (
             "[ctl_launchopt|true][CTL_LAUNCHOPT|true]",
             DuplicateName,
