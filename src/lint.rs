@@ -1291,7 +1291,8 @@ fn callback_url(lints: &mut Lints<'_>, pair: &Pair<'_>) {
     callback_host_merge_field(lints, pair, &place);
     if let Some(m) = misplaced_token(url) {
         let span = place.in_value(url, m.range.clone());
-        let hidden = m.range.start < secret_until(pair.name(), url);
+        // Before the last `@` (a token's `$` is none): maybe user info.
+        let hidden = url.get(m.range.start..).is_some_and(|r| r.contains('@'));
         lints.push(LintKind::CallbackUrlToken, span, || {
             let token = if hidden {
                 "a token (not shown)".to_owned()
@@ -1372,7 +1373,8 @@ fn callback_host_merge_field(lints: &mut Lints<'_>, pair: &Pair<'_>, place: &Pla
     };
     let end = memchr::memchr(b'}', bytes.get(start..).unwrap_or_default())
         .map_or(authority_end, |e| start + e + 1);
-    let hidden = start < secret_until(pair.name(), url);
+    // Before the last `@` (a `{` is none): maybe user info.
+    let hidden = url.get(start..).is_some_and(|r| r.contains('@'));
     let field = url.get(start..end).unwrap_or("{!");
     let span = place.in_value(url, start..end);
     lints.push(LintKind::MergeFieldInCallbackHost, span, || {

@@ -363,6 +363,50 @@ fn merge_fields_in_a_callback_host() {
         .iter()
         .any(|l| l.kind == LintKind::MergeFieldInCallbackHost));
     assert!(lints.iter().all(|l| !l.message.contains("s3cret")));
+    // Anything before a URL's last `@` may be user info (as the URL parser
+    // may read it), so a field or token there is not quoted; after it, it is.
+    for (url, quoted) in [
+        (
+            "https://crm.{!Org.Sub__c}.example.com/cb?to=a@b.example",
+            false,
+        ),
+        ("https://crm.{!Org.Sub__c}.example.com/cb", true),
+    ] {
+        let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
+            .unwrap()
+            .lint();
+        let host = lints
+            .iter()
+            .find(|l| l.kind == LintKind::MergeFieldInCallbackHost)
+            .unwrap();
+        assert_eq!(
+            host.message.contains("Org.Sub__c"),
+            quoted,
+            "{}",
+            host.message
+        );
+    }
+    for (url, quoted) in [
+        (
+            "https://crm.$caller_id$.example.com/cb?to=a@b.example",
+            false,
+        ),
+        ("https://crm.$caller_id$.example.com/cb", true),
+    ] {
+        let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
+            .unwrap()
+            .lint();
+        let token = lints
+            .iter()
+            .find(|l| l.kind == LintKind::CallbackUrlToken)
+            .unwrap();
+        assert_eq!(
+            token.message.contains("caller_id"),
+            quoted,
+            "{}",
+            token.message
+        );
+    }
     // In the user info only: the host is the tenant's own.
     let lints = UserData::parse("[ctl_callbackUrl|https://{!User.Login__c}:pw@crm.example.com/cb]")
         .unwrap()
@@ -614,4 +658,56 @@ fn placed_lints_serialize() {
         (read.span(), read.parameter(), read.link_span()),
         (Some(0..5), None, None)
     );
+}
+
+/// White-space query names in a callback URL: at most `MAX_PER_VALUE`
+/// lints, then one summary.
+#[test]
+fn callback_query_names_are_capped_with_a_summary() {
+    let names = |n: usize| -> Vec<Lint> {
+        let query: Vec<String> = (0..n).map(|i| format!("%20q{i}=1")).collect();
+        let text = format!(
+            "[ctl_callbackUrl|https://crm.example.com/cb?{}]",
+            query.join("&")
+        );
+        UserData::parse(&text)
+            .unwrap()
+            .lint()
+            .into_iter()
+            .filter(|l| l.kind == LintKind::WhiteSpaceInParameterName)
+            .collect()
+    };
+    let max = Lint::MAX_PER_VALUE;
+    assert_eq!(names(max).len(), max);
+    let lints = names(max + 2);
+    assert_eq!(lints.len(), max + 1);
+    assert!(
+        lints[max].message.contains("2 more"),
+        "{}",
+        lints[max].message
+    );
+}
+
+/// An insecure callback URL is quoted (without user info) up to the
+/// policy's length limit, and not past it.
+#[test]
+fn insecure_callback_quoted_up_to_the_length_limit() {
+    let message = |len: usize| {
+        let base = "http://u:pw@crm.example.com/";
+        let url = format!("{base}{}", "a".repeat(len - base.len()));
+        assert_eq!(url.len(), len);
+        let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
+            .unwrap()
+            .lint();
+        let lint = lints
+            .iter()
+            .find(|l| l.kind == LintKind::InsecureCallbackUrl)
+            .unwrap()
+            .clone();
+        assert!(!lint.message.contains("pw"), "{}", lint.message);
+        lint.message
+    };
+    let max = clicktodial::CallbackPolicy::MAX_URL_LEN;
+    assert!(message(max).contains("http://crm.example.com/aaa"));
+    assert!(message(max + 1).contains("over the length limit"));
 }
