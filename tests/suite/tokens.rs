@@ -845,3 +845,28 @@ fn token_values_expand_replaces_tokens() {
     assert!(matches!(values.expand("plain"), Cow::Borrowed("plain")));
     assert_eq!(values.expand(""), "");
 }
+
+/// A leap second is written `60`, as chrono's `%S` writes it, in every
+/// token that shows seconds.
+#[test]
+fn a_leap_second_is_sixty() {
+    let leap = chrono::NaiveDate::from_ymd_opt(2016, 12, 31)
+        .unwrap()
+        .and_hms_nano_opt(23, 59, 59, 1_500_000_000)
+        .unwrap()
+        .and_utc();
+    let ctx = CallContext {
+        now: leap,
+        answered_at: Some(leap),
+        tenant_tz: chrono_tz::UTC,
+        ..Default::default()
+    };
+    assert_eq!(expand("$hours$:$minutes$:$seconds$", &ctx), "23:59:60");
+    assert_eq!(
+        expand("$callAnsweredTenantTT$", &ctx),
+        leap.format("%Y/%m/%d %H:%M:%S %z").to_string()
+    );
+    assert!(expand("$callAnsweredTenantTT$", &ctx).ends_with("23:59:60 +0000"));
+    let mut values = TokenValues::new(&ctx);
+    assert_eq!(values.get(Token::Seconds), "60");
+}
