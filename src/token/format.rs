@@ -167,6 +167,13 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_the_text_written() {
+        let mut out = new_ascii();
+        out.push_slice(b"12:05");
+        assert_eq!(format!("{out:?}"), "\"12:05\"");
+    }
+
+    #[test]
     fn years_match_chrono() {
         for year in [-262_000, -1, 0, 7, 999, 1000, 2024, 9999, 10_000, 262_000] {
             let mut out = new_ascii();
