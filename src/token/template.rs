@@ -58,6 +58,8 @@ pub(crate) fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -
             // In a run of `$` signs only the last can open a token (a name
             // is never empty): skip the run in one pass.
             open += bytes[open + 1..].iter().take_while(|&&b| b == b'$').count();
+            // (A wider window only looks further: `2 * MAX_NAME_LEN` for
+            // `2 + MAX_NAME_LEN` is an equivalent mutant.)
             let window_end = (open + 2 + Token::MAX_NAME_LEN).min(bytes.len());
             let window = &bytes[open + 1..window_end];
             let Some(len) = window.iter().position(|&b| b == b'$') else {
@@ -601,6 +603,19 @@ mod tests {
         assert_eq!(t.expand(&ctx), expand("$notes$$notes$", &ctx));
         assert_eq!(Template::compile("").expand(&ctx), "");
         assert_eq!(t.tokens().collect::<Vec<_>>(), [Token::Notes, Token::Notes]);
+        // A piece of literal text is never empty: none between, before or
+        // after adjacent tokens, and none in an empty template.
+        use TemplatePiece::{Text, Token as T};
+        assert_eq!(
+            t.pieces().collect::<Vec<_>>(),
+            [T(Token::Notes), T(Token::Notes)]
+        );
+        let t = Template::compile("a$notes$$year$b");
+        assert_eq!(
+            t.pieces().collect::<Vec<_>>(),
+            [Text("a"), T(Token::Notes), T(Token::Year), Text("b")]
+        );
+        assert_eq!(Template::compile("").pieces().count(), 0);
     }
 }
 
