@@ -80,6 +80,16 @@ fn rendering_with_warm_buffers_does_not_allocate() {
         text
     });
     assert_eq!(allocs, 2.0, "the codes, then the output");
+    // Sized exactly: the literal text and the values, no more.
+    let template = clicktodial::Template::compile("abc $hours$ and then: $minutes$ xyz");
+    let mut text = String::new();
+    template.expand_into(&long, &mut text);
+    let (allocs, bytes) = count_allocs(4, || {
+        let mut text = String::new();
+        template.expand_into(&long, &mut text);
+        text
+    });
+    assert_eq!((allocs, bytes), (1.0, text.len() as f64));
     // Literal text is in that one reservation too: a literal after a
     // token's value costs no more allocations than none.
     let fresh = |text: &str| {
