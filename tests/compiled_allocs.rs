@@ -52,6 +52,21 @@ fn rendering_with_warm_buffers_does_not_allocate() {
         link.render_into(&long, &outcomes[0], &agent, &mut out)
     });
     assert_eq!(allocs, 1.0);
+    // Codes that fill the cache's room exactly (138 bytes as written, with
+    // the separators) still cost nothing.
+    let full = clicktodial::CallContext {
+        transaction_codes: vec![TransactionCode {
+            list_name: "L".repeat(120),
+            short_code: "S".repeat(16),
+            description: String::new(),
+        }],
+        ..context()
+    };
+    link.render_into(&full, &outcomes[0], &agent, &mut out);
+    let (allocs, _) = count_allocs(50, || {
+        link.render_into(&full, &outcomes[0], &agent, &mut out)
+    });
+    assert_eq!(allocs, 0.0);
 
     // Fresh buffers are sized once from the values' lengths: the first
     // call allocates as many times whether a value is short or long.

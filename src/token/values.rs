@@ -120,6 +120,9 @@ impl<'c> TokenValues<'c> {
     /// Formats `token`'s value unless it is already there.
     #[inline]
     pub(crate) fn fill(&mut self, token: Token) {
+        // The first arm is a shortcut: `format` writes nothing for a token
+        // read straight from the context, and `peek` reads it there first,
+        // so its guard replaced by `false` is an equivalent mutant.
         let filled = match token {
             _ if direct_value(self.ctx, token).is_some() => true,
             Token::TransactionCodes if self.codes.is_some() => true,

@@ -869,4 +869,5 @@ fn a_leap_second_is_sixty() {
     assert!(expand("$callAnsweredTenantTT$", &ctx).ends_with("23:59:60 +0000"));
     let mut values = TokenValues::new(&ctx);
     assert_eq!(values.get(Token::Seconds), "60");
+    assert_eq!(values.context().answered_at, Some(leap));
 }
