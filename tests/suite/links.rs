@@ -626,6 +626,12 @@ fn many_findings_in_linear_time() {
     let fields = merge_fields(&template);
     assert_eq!(fields.len(), n);
     assert!(fields.iter().all(|f| f.is_plain_field()));
+    assert_eq!(fields[8].fields(), ["A.F1"]);
+    // The fields an expression refers to, in order; none when it cannot
+    // be read.
+    let f = &merge_fields("{!BLANKVALUE(A.X, SUBSTITUTE(TRIM(A.Y), \"-\", B.Z))}")[0];
+    assert_eq!(f.fields(), ["A.X", "A.Y", "B.Z"]);
+    assert!(merge_fields("{!TRIM(+A.F)}")[0].fields().is_empty());
     // What is neither a field, a string nor a call is refused as such.
     for expression in ["{!&A.F}", "{!1}", "{!TRIM(+A.F)}"] {
         let errors = fill_link_template(expression, &record).unwrap_err();
