@@ -632,6 +632,21 @@ fn many_findings_in_linear_time() {
     let f = &merge_fields("{!BLANKVALUE(A.X, SUBSTITUTE(TRIM(A.Y), \"-\", B.Z))}")[0];
     assert_eq!(f.fields(), ["A.X", "A.Y", "B.Z"]);
     assert!(merge_fields("{!TRIM(+A.F)}")[0].fields().is_empty());
+    // Salesforce's global variables (`$User`) are fields too.
+    assert_eq!(
+        merge_fields("{!BLANKVALUE($User.Phone, _x.Y)}")[0].fields(),
+        ["$User.Phone", "_x.Y"]
+    );
+    // Calls nest 32 deep, and no deeper.
+    let nested = |k: usize| format!("{{!{}A.F{}}}", "TRIM(".repeat(k), ")".repeat(k));
+    assert_eq!(merge_fields(&nested(32))[0].fields(), ["A.F"]);
+    assert!(merge_fields(&nested(33))[0].fields().is_empty());
+    let errors = fill_link_template(&format!("x={}", nested(33)), &record).unwrap_err();
+    assert!(
+        errors[0].to_string().contains("nested too deeply"),
+        "{}",
+        errors[0]
+    );
     // What is neither a field, a string nor a call is refused as such.
     for expression in ["{!&A.F}", "{!1}", "{!TRIM(+A.F)}"] {
         let errors = fill_link_template(expression, &record).unwrap_err();
