@@ -365,47 +365,25 @@ fn merge_fields_in_a_callback_host() {
     assert!(lints.iter().all(|l| !l.message.contains("s3cret")));
     // Anything before a URL's last `@` may be user info (as the URL parser
     // may read it), so a field or token there is not quoted; after it, it is.
-    for (url, quoted) in [
-        (
-            "https://crm.{!Org.Sub__c}.example.com/cb?to=a@b.example",
-            false,
-        ),
-        ("https://crm.{!Org.Sub__c}.example.com/cb", true),
+    let host = LintKind::MergeFieldInCallbackHost;
+    let token = LintKind::CallbackUrlToken;
+    for (host_part, kind, name) in [
+        ("{!Org.Sub__c}", host, "Org.Sub__c"),
+        ("$caller_id$", token, "caller_id"),
     ] {
-        let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
-            .unwrap()
-            .lint();
-        let host = lints
-            .iter()
-            .find(|l| l.kind == LintKind::MergeFieldInCallbackHost)
-            .unwrap();
-        assert_eq!(
-            host.message.contains("Org.Sub__c"),
-            quoted,
-            "{}",
-            host.message
-        );
-    }
-    for (url, quoted) in [
-        (
-            "https://crm.$caller_id$.example.com/cb?to=a@b.example",
-            false,
-        ),
-        ("https://crm.$caller_id$.example.com/cb", true),
-    ] {
-        let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
-            .unwrap()
-            .lint();
-        let token = lints
-            .iter()
-            .find(|l| l.kind == LintKind::CallbackUrlToken)
-            .unwrap();
-        assert_eq!(
-            token.message.contains("caller_id"),
-            quoted,
-            "{}",
-            token.message
-        );
+        for (rest, quoted) in [("/cb?to=a@b.example", false), ("/cb", true)] {
+            let url = format!("https://crm.{host_part}.example.com{rest}");
+            let lints = UserData::parse(&format!("[ctl_callbackUrl|{url}]"))
+                .unwrap()
+                .lint();
+            let lint = lints.iter().find(|l| l.kind == kind).unwrap();
+            assert_eq!(
+                lint.message.contains(name),
+                quoted,
+                "{url}: {}",
+                lint.message
+            );
+        }
     }
     // In the user info only: the host is the tenant's own.
     let lints = UserData::parse("[ctl_callbackUrl|https://{!User.Login__c}:pw@crm.example.com/cb]")
