@@ -128,6 +128,16 @@ fn template_problems_are_all_reported_with_their_place() {
         errors.to_string(),
         format!("{} (and 2 more problems)", errors[0])
     );
+    // As a vector: the same problems, in the same order.
+    assert_eq!(errors.clone().into_vec(), errors.to_vec());
+    // No text, or a query with nothing before it: not a link, placed at
+    // the (empty) base it lacks.
+    for text in ["", "?phone=1"] {
+        let errors = LinkTemplate::parse(text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{text:?}: {errors:?}");
+        assert_eq!(errors[0].kind(), &LinkTemplateErrorKind::NotALink);
+        assert_eq!(errors[0].span(), 0..0, "{text:?}");
+    }
     let two = LinkTemplate::parse(
         "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}x&callerId=52a",
     )
@@ -667,6 +677,17 @@ fn many_findings_in_linear_time() {
     );
     let record: SampleRecord = [("A.F", " ".repeat(300_000))].into_iter().collect();
     assert!(fill_link_template("x={!URLENCODE(A.F)}", &record).is_ok());
+    // SUBSTITUTE may grow a value to 1 MiB exactly, and not a byte past it.
+    let substitute = "x={!SUBSTITUTE(A.F, \"a\", \"aa\")}";
+    let record: SampleRecord = [("A.F", "a".repeat(1 << 19))].into_iter().collect();
+    let filled = fill_link_template(substitute, &record).unwrap();
+    assert_eq!(filled.len(), "x=".len() + (1 << 20));
+    let record: SampleRecord = [("A.F", "a".repeat((1 << 19) + 1))].into_iter().collect();
+    let errors = fill_link_template(substitute, &record).unwrap_err();
+    assert_eq!(
+        errors[0].kind(),
+        &clicktodial::LinkTemplateErrorKind::TooLong
+    );
     for expression in [
         "{!TRIM(A.F)}",
         "{!SUBSTITUTE(A.F, \"]\", \"%5D\")}",
