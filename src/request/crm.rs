@@ -896,15 +896,9 @@ impl Working {
     }
 }
 
-const TEMPLATE_PARAMS: [&str; 7] = [
-    "prefix",
-    "phone",
-    "callerId",
-    "dialplan_id",
-    "queue_id",
-    "ctl_userdata",
-    "extTransactionData",
-];
+/// The parameters a template's merge fields are checked in as digits (pair
+/// data is read as pairs; other names are not dial parameters).
+const DIAL_PARAMS: [&str; 5] = ["prefix", "phone", "callerId", "dialplan_id", "queue_id"];
 
 /// What must be encoded in the text of a template (everything Salesforce
 /// would misread or a browser would change); `[ ] | $ ( ) : / ? = , ; ! * @`
@@ -1103,16 +1097,14 @@ impl LinkTemplate {
                         .map_or(value_span.start, |&o| o as usize)
                 };
                 let (start, end) = (at(decoded.start), at(decoded.end));
+                // Every problem in a value is at one of its characters, so
+                // only an empty value gives an empty place: it is placed at
+                // the parameter's name and its `=`.
                 if start < end {
-                    return working.span(start..end);
+                    working.span(start..end)
+                } else {
+                    working.span(name_span.start..value_span.end)
                 }
-                // An empty place: at the end of a value, its last character;
-                // in an empty value, the parameter's name and its `=`.
-                let last = w
-                    .get(value_span.clone())
-                    .and_then(|v| v.char_indices().next_back())
-                    .map(|(i, _)| value_span.start + i);
-                working.span(last.unwrap_or(name_span.start)..value_span.end)
             };
             if name.is_empty() {
                 return;
@@ -1342,8 +1334,7 @@ enum Protect {
 /// Checks a dial parameter of a template with its merge fields standing for
 /// a digit.
 fn check_param(name: &str, masked: &str) -> Result<(), LinkTemplateErrorKind> {
-    if !TEMPLATE_PARAMS.contains(&name) || name.starts_with("ctl_") || name == "extTransactionData"
-    {
+    if !DIAL_PARAMS.contains(&name) {
         return Ok(());
     }
     // Each mask (`OPEN` index `CLOSE`) becomes one digit.

@@ -507,6 +507,11 @@ proptest! {
         let link = format!("https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata={encoded}&end=1");
         let map = LinkMap::new(&link);
         prop_assert_eq!(map.value("ctl_userdata"), Some(value.as_str()));
+        // The value's span is the text as written, and a name not in the
+        // link has none.
+        let whole = map.value_span("ctl_userdata").unwrap();
+        prop_assert_eq!(&link[whole], encoded.as_str());
+        prop_assert_eq!(map.value_span("queue_id"), None);
         let bounds: Vec<usize> = value.char_indices().map(|(i, _)| i).chain([value.len()]).collect();
         let a = bounds[cut.index(bounds.len())];
         for &b in bounds.iter().filter(|&&b| b >= a) {
@@ -816,4 +821,73 @@ fn empty_query_pieces_are_skipped() {
     assert_eq!(names, ["phone", "callerId"]);
     let req = clicktodial::ClickToDialRequest::from_query("&&phone=1&&").unwrap();
     assert_eq!(req.phone, "1");
+}
+
+/// The edges of a template as written: reserved characters, a lone phone,
+/// `extTransactionData`, text after a merge field, a problem at a value's
+/// end.
+#[test]
+fn template_edges() {
+    let base = "https://vcc-na4.8x8.com";
+    let link = |query: &str| format!("{base}/AGUI/make_call.php?{query}");
+    // The two characters merge fields are masked with are refused where
+    // they stand, in a name or a value, set or parsed.
+    let mut t = LinkTemplate::new(base, "{!Account.Phone}").unwrap();
+    for (name, value, span) in [
+        ("x", "ab\u{E000}", 2..5),
+        ("x", "ab\u{E001}", 2..5),
+        ("a\u{E001}", "v", 1..4),
+    ] {
+        for errors in [
+            t.set(name, value).unwrap_err(),
+            t.push_userdata(name, value).unwrap_err(),
+        ] {
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].kind(), &LinkTemplateErrorKind::ReservedCharacter);
+            let given = if name.len() > 1 { name } else { value };
+            assert_eq!(errors[0].span(), span, "{name:?} {value:?}");
+            assert_eq!(&given[errors[0].span()], &given[span.clone()]);
+        }
+    }
+    for c in ['\u{E000}', '\u{E001}'] {
+        let text = link(&format!("phone=1{c}"));
+        let errors = LinkTemplate::parse(&text).unwrap_err();
+        assert_eq!(errors[0].kind(), &LinkTemplateErrorKind::ReservedCharacter);
+        assert_eq!(&text[errors[0].span()], c.to_string());
+    }
+    // A phone alone is a whole template.
+    let t = LinkTemplate::parse(&link("phone={!Account.Phone}")).unwrap();
+    assert_eq!(t.to_salesforce(), link("phone={!Account.Phone}"));
+    // `extTransactionData` is pair data like `ctl_userdata`.
+    let errors = LinkTemplate::parse(&link("phone=1&extTransactionData=[a|b")).unwrap_err();
+    assert!(
+        matches!(
+            errors[0].kind(),
+            LinkTemplateErrorKind::Data {
+                parameter: "extTransactionData",
+                ..
+            }
+        ),
+        "{errors:?}"
+    );
+    // Text after a merge field stays after it.
+    let mut t = LinkTemplate::new(base, "{!Account.Phone}").unwrap();
+    t.set("x", "{!A.N}-tail").unwrap();
+    assert!(
+        t.to_salesforce().ends_with("&x={!A.N}-tail"),
+        "{}",
+        t.to_salesforce()
+    );
+    // A problem in a value's last character is placed at it, encoded or
+    // not; one in an empty value at the parameter's name and `=`.
+    for (query, at) in [
+        ("phone=1&ctl_userdata=[a|b]x", "x"),
+        ("phone=1&ctl_userdata=[a|b]%C3%A9", "%C3%A9"),
+        ("x=1&phone=", "phone="),
+    ] {
+        let text = link(query);
+        let errors = LinkTemplate::parse(&text).unwrap_err();
+        assert_eq!(errors[0].span().end, text.len(), "{query}: {errors:?}");
+        assert_eq!(&text[errors[0].span()], at, "{query}");
+    }
 }
