@@ -571,8 +571,8 @@ pub(crate) fn base64_into(bytes: &[u8], out: &mut String) {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let sextet = |n: u32| char::from(ALPHABET[(n & 63) as usize]);
     for chunk in bytes.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        let b = |i: usize| chunk.get(i).copied().unwrap_or(0);
+        let n = u32::from_be_bytes([0, b(0), b(1), b(2)]);
         out.push(sextet(n >> 18));
         out.push(sextet(n >> 12));
         out.push(if chunk.len() > 1 { sextet(n >> 6) } else { '=' });

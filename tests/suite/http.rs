@@ -244,6 +244,15 @@ fn user_info_becomes_a_sensitive_basic_header() {
     let debug = format!("{req:?}");
     assert!(!debug.contains("Y3JtQHVzZXI6cDpzcw"), "{debug}");
     assert!(!debug.contains("p%3Ass"), "{debug}");
+    // A user alone, or a password alone, is user info too.
+    for (url, credentials) in [
+        ("https://token@crm.example.com/cb", "Basic dG9rZW46"), // "token:"
+        ("https://:secret@crm.example.com/cb", "Basic OnNlY3JldA=="), // ":secret"
+    ] {
+        let req = cb.to_http(&Url::parse(url).unwrap());
+        assert_eq!(req.uri(), "https://crm.example.com/cb", "{url}");
+        assert_eq!(req.headers()["authorization"], credentials, "{url}");
+    }
 }
 
 #[test]

@@ -586,6 +586,8 @@ fn callback_url_scheme_and_host() {
         "http://user:pw@/",
         "http:///",
         "https://?x",
+        "https://./cb",
+        "https://.../cb",
     ] {
         let err = check_callback_url(url, &policy).unwrap_err();
         assert_eq!(err.kind(), &RequestErrorKind::CallbackNoHost, "{url}");
