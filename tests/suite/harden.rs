@@ -337,6 +337,12 @@ fn finding_5_call_data_never_chooses_the_host() {
         // still a scheme, so what follows is still the host.
         ("h2c://$caller_id$.crm.example.com/", "host"),
         ("web+cb.v-2://$caller_id$.crm.example.com/", "host"),
+        // Tabs and line breaks in a scheme are ignored, as the URL parser
+        // ignores them; a scheme that starts with no letter, or holds
+        // another character, is none, so a token after it is in no host.
+        ("ht\ttps://$caller_id$.crm.example.com/", "host"),
+        ("1ab://$caller_id$.crm.example.com/", "scheme"),
+        ("a_b://$caller_id$.crm.example.com/", "scheme"),
         (
             "https://crm.example.com/a/$notes$/admin",
             "path (as a . or .. segment)",
