@@ -338,14 +338,14 @@ impl Layout {
 
     /// The part a token at `open` stands in, if call data may not go there.
     fn forbidden_part(&self, text: &str, open: usize) -> Option<&'static str> {
-        let Some(colon) = self.colon else {
-            // No scheme: the token would decide what the URL is.
-            return Some("scheme");
-        };
-        if open < colon {
+        // No scheme: the token would decide what the URL is. (No token
+        // stands in a scheme: a `$` ends it, and then there is none.)
+        if self.colon.is_none() {
             return Some("scheme");
         }
-        if open < self.authority.end {
+        // Nothing but slashes stands between the scheme and the authority,
+        // so a token before the authority's end is in it.
+        if self.authority.contains(&open) {
             // Split at the token: user info ends at the authority's last
             // `@`; a port follows the last `:` that no IPv6 literal's `]`
             // follows.
@@ -526,7 +526,10 @@ fn ipv4_is_public(addr: Ipv4Addr) -> bool {
 
 fn ipv6_is_public(addr: Ipv6Addr) -> bool {
     let s = addr.segments();
-    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    let v4 = |hi: u16, lo: u16| {
+        let ([a, b], [c, d]) = (hi.to_be_bytes(), lo.to_be_bytes());
+        Ipv4Addr::new(a, b, c, d)
+    };
     match s {
         // IPv4-mapped ::ffff:a.b.c.d
         [0, 0, 0, 0, 0, 0xffff, hi, lo] => ipv4_is_public(v4(hi, lo)),

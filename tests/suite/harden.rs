@@ -589,6 +589,16 @@ fn finding_6_long_urls_are_refused_before_parsing_under_any_policy() {
     assert_eq!(at_limit.len(), CallbackPolicy::MAX_URL_LEN);
     assert!(check_callback_url(&at_limit, &CallbackPolicy::default()).is_ok());
     assert!(check_callback_url(&format!("{at_limit}a"), &CallbackPolicy::default()).is_err());
+    // A template is held to the same limit before it is expanded.
+    assert!(callback(&at_limit, &CallContext::default()).is_ok());
+    let err = callback(&format!("{at_limit}a"), &CallContext::default()).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &RequestErrorKind::CallbackTooLong {
+            len: CallbackPolicy::MAX_URL_LEN + 1,
+            max: CallbackPolicy::MAX_URL_LEN
+        }
+    );
     // Through the plan too, after expansion.
     let ctx = CallContext {
         notes: "n".repeat(CallbackPolicy::MAX_URL_LEN),
