@@ -473,6 +473,19 @@ fn template_lints() {
         .map(|l| &text[l.link_span().unwrap()])
         .collect();
     assert_eq!(hosts, ["{!Org.Sub__c}"]);
+    // Only a `ctl_callbackUrl` in `ctl_userdata` is a callback: another
+    // pair's URL, or one in `extTransactionData`, chooses no host.
+    for text in [
+        "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata=[site|https://{!Org.Host__c}/cb]",
+        "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&extTransactionData=[ctl_callbackUrl|https://{!Org.Host__c}/cb]",
+    ] {
+        assert!(
+            LinkTemplate::lint_text(text)
+                .iter()
+                .all(|l| l.kind != LintKind::MergeFieldInCallbackHost),
+            "{text}"
+        );
+    }
     // The fix, as it must be typed: a name also protects `|`.
     assert!(lints[0].message.contains(
         r#"write `{!SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(Account.Type, "%", "%25"), "]", "%5D"), "|", "%7C")}`"#
