@@ -505,6 +505,14 @@ fn template_lints() {
         lint.message
     );
     assert!(!lint.message.contains("write `"), "{}", lint.message);
+    // The limit is 100 bytes of expression: one that long is still quoted.
+    for (n, quoted) in [(89, true), (90, false)] {
+        let field = format!("{{!Account.{}__c}}", "N".repeat(n));
+        assert_eq!(field.len() - 3, 100 + usize::from(!quoted));
+        let text = format!("https://h/make_call.php?phone=1&ctl_userdata=[a|{field}]");
+        let lint = &LinkTemplate::lint_text(&text)[0];
+        assert_eq!(lint.message.contains("write `"), quoted, "{}", lint.message);
+    }
     // A field named like the function is no call; a call after it is one.
     let urlencode_lints = |field: &str| {
         let text =
