@@ -37,36 +37,27 @@ fn rendering_with_warm_buffers_does_not_allocate() {
     assert_eq!((allocs, bytes), (0.0, 0.0));
     assert!(out.callback_form().contains("resultCode=FAIL"));
 
+    // A context with one transaction code of these lengths.
+    let with_code = |list: usize, short: usize| clicktodial::CallContext {
+        transaction_codes: vec![TransactionCode {
+            list_name: "L".repeat(list),
+            short_code: "S".repeat(short),
+            description: String::new(),
+        }],
+        ..context()
+    };
+    // Allocations a call costs once warm.
+    let mut warm = |ctx: &clicktodial::CallContext| {
+        link.render_into(ctx, &outcomes[0], &agent, &mut out);
+        count_allocs(50, || link.render_into(ctx, &outcomes[0], &agent, &mut out)).0
+    };
     // A `$transaction_codes$` too long for the token cache's inline room
     // costs one allocation a call, and only where the link uses it.
-    let long = clicktodial::CallContext {
-        transaction_codes: vec![TransactionCode {
-            list_name: "L".repeat(200),
-            short_code: "S".into(),
-            description: String::new(),
-        }],
-        ..context()
-    };
-    link.render_into(&long, &outcomes[0], &agent, &mut out);
-    let (allocs, _) = count_allocs(50, || {
-        link.render_into(&long, &outcomes[0], &agent, &mut out)
-    });
-    assert_eq!(allocs, 1.0);
+    let long = with_code(200, 1);
+    assert_eq!(warm(&long), 1.0);
     // Codes that fill the cache's room exactly (138 bytes as written, with
-    // the separators) still cost nothing.
-    let full = clicktodial::CallContext {
-        transaction_codes: vec![TransactionCode {
-            list_name: "L".repeat(120),
-            short_code: "S".repeat(16),
-            description: String::new(),
-        }],
-        ..context()
-    };
-    link.render_into(&full, &outcomes[0], &agent, &mut out);
-    let (allocs, _) = count_allocs(50, || {
-        link.render_into(&full, &outcomes[0], &agent, &mut out)
-    });
-    assert_eq!(allocs, 0.0);
+    // the separators, as `render_into` documents) still cost nothing.
+    assert_eq!(warm(&with_code(120, 16)), 0.0);
 
     // Fresh buffers are sized once from the values' lengths: the first
     // call allocates as many times whether a value is short or long.
