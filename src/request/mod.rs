@@ -1,7 +1,7 @@
 //! The `make_call.php` request: parsing, validation, the dial string, and
 //! building links.
 //!
-//! Decisions where the vendor text is silent (see also `DESIGN.md`):
+//! Decisions where the vendor text is silent:
 //!
 //! - Queries and form bodies are `application/x-www-form-urlencoded` (`+` is
 //!   a space). Parameter names are trimmed of white space (the vendor's

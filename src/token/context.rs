@@ -41,7 +41,7 @@
 //!
 //! # No silent 1970
 //!
-//! `CallContext` keeps its public fields and its `Default` (API.md), so
+//! `CallContext` keeps its public fields and its `Default` (for 0.1 code), so
 //! `CallContext { caller_id, ..CallContext::default() }` still compiles.
 //! But that `Default` puts `now` at the Unix epoch, and a context built that
 //! way without setting `now` used to date every call 1970 (`1969-12-31` in

@@ -157,7 +157,7 @@ pub fn check_link_lints(lints: &[Lint], text: &str) {
     check_lints(lints, userdata);
 }
 
-/// Error messages are one line (DESIGN.md: "Errors say what was wrong and
+/// Error messages are one line (the crate's rule: "Errors say what was wrong and
 /// where, in one line"): outside text in them is escaped.
 pub fn one_line(message: &str) {
     assert!(

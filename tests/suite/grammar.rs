@@ -1,6 +1,6 @@
 //! The `[name|value]` grammar and the typed system data: the table of cases
 //! in `tests/data/grammar_cases.json`, the vendor's Example 1, and property
-//! tests for the invariants DESIGN.md states.
+//! tests for the invariants the grammar's docs state.
 
 use std::borrow::Cow;
 
