@@ -1,0 +1,83 @@
+//! `GET`/`POST /AGUI/make_call.php`: the link read as 8x8 reads it.
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use clicktodial::{ClickToDialRequest, LinkMap, RequestError, RequestErrorKind, MAX_BODY_LEN};
+use serde_json::{json, Value};
+
+use super::call::place;
+use super::{error, Shared};
+use crate::check::from_request_error;
+use crate::finding::{kebab_kind, Finding, Severity};
+
+/// A finding as JSON, saying which text its span is in: the request's
+/// `query` or its POST `body`.
+fn placed_json(finding: &Finding, in_body: bool) -> Value {
+    let mut json = finding.to_json();
+    json["in"] = json!(if in_body { "body" } else { "query" });
+    json
+}
+
+/// The status for a request the library refused.
+fn refusal_status(error: &RequestError) -> StatusCode {
+    match error.kind() {
+        RequestErrorKind::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
+        RequestErrorKind::ContentType(_) | RequestErrorKind::Charset(_) => {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        }
+        RequestErrorKind::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `GET`/`POST /AGUI/make_call.php`, read by the library as 8x8 would
+/// read it (strictly: a malformed request is refused with the finding,
+/// placed in the query or the body).
+pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    // One byte over the library's limit, so that it says the body is too large.
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_LEN + 1).await else {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large");
+    };
+    let request = http::Request::from_parts(parts, body);
+    let parsed = match ClickToDialRequest::from_http(&request) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            let finding = placed_json(&from_request_error(&e, &|s| s), e.in_body());
+            tracing::info!(error = %e, "make_call.php refused");
+            return (
+                refusal_status(&e),
+                Json(json!({"error": e.to_string(), "findings": [finding]})),
+            )
+                .into_response();
+        }
+    };
+    // Lints are placed in the text `ctl_userdata` came from: the body's
+    // wins over the query's.
+    let query = request.uri().query().unwrap_or_default();
+    let form = std::str::from_utf8(request.body()).unwrap_or_default();
+    let form_map = LinkMap::new(form);
+    let (map, in_body) = match form_map.param("ctl_userdata") {
+        Some(_) if request.method() == http::Method::POST => (form_map, true),
+        _ => (LinkMap::new(query), false),
+    };
+    let lints: Vec<Value> = parsed
+        .lint()
+        .into_iter()
+        .map(|l| {
+            let span = l.span().and_then(|s| map.map("ctl_userdata", s));
+            let finding = Finding::new(
+                kebab_kind(&format!("{:?}", l.kind)),
+                Severity::Warning,
+                l.message,
+            )
+            .at(span);
+            placed_json(&finding, in_body)
+        })
+        .collect();
+    let mut answer = place(&app, parsed);
+    answer["findings"] = Value::Array(lints);
+    Json(answer).into_response()
+}

@@ -1,0 +1,146 @@
+//! `clicktodial serve`: a local contact-center simulator.
+//!
+//! It answers `GET`/`POST /AGUI/make_call.php` as 8x8 would and 8x8's JSON
+//! `POST /api/v1/tenants/{tenant}/calls`, "places" the call, and when it
+//! ends sends for real: the Salesforce create (to `--sfdc-url`, which may
+//! be this server's own mock route, else a record id is simulated), the
+//! screenpop (to `--screenpop-url`) and the callback (to the link's
+//! `ctl_callbackUrl`, under the callback policy). It also serves the JSON of
+//! `lint`, `explain`, `simulate` and `fill` under `/api/`, and at `/` a page
+//! (see [`crate::page`]) that uses them.
+//!
+//! Not an open relay: it listens on loopback unless told otherwise, and
+//! refuses any request whose `Host` is not its own address (DNS rebinding)
+//! or whose `Origin` is another site's (cross-site requests).
+//!
+//! One file per job: [`server`] runs the loop (shared with `receive`),
+//! [`guard`] is the Host/Origin guard every request passes, [`make_call`]
+//! answers `make_call.php`, [`call`] places and finishes a call,
+//! [`call_api`] is 8x8's JSON call API, [`sfdc_mock`] the Salesforce mock,
+//! and [`api`] the page's `/api/` JSON.
+
+mod api;
+mod call;
+mod call_api;
+mod guard;
+mod make_call;
+mod server;
+mod sfdc_mock;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::json;
+use tower_http::timeout::TimeoutLayer;
+use url::Url;
+
+use crate::outbound::Outbound;
+
+pub use server::listen_until_stopped;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Where to listen (loopback unless you mean otherwise).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8088")]
+    pub listen: SocketAddr,
+    /// Where to POST the screenpop when a link asks for one.
+    #[arg(long, value_name = "URL")]
+    pub screenpop_url: Option<Url>,
+    /// The Salesforce instance to send creates to (a sandbox, or this
+    /// server's own mock: http://127.0.0.1:8088); without it a record id is
+    /// simulated.
+    #[arg(long, value_name = "URL")]
+    pub sfdc_url: Option<Url>,
+    /// The Salesforce access token (better from the environment).
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "CLICKTODIAL_SFDC_TOKEN",
+        hide_env_values = true
+    )]
+    pub sfdc_token: Option<String>,
+    /// The user the JSON call API's Basic auth must carry.
+    #[arg(long, value_name = "USER", requires = "tenant_token")]
+    pub tenant_user: Option<String>,
+    /// The action request token the JSON call API's Basic auth must carry.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        requires = "tenant_user",
+        env = "CLICKTODIAL_TENANT_TOKEN",
+        hide_env_values = true
+    )]
+    pub tenant_token: Option<String>,
+    /// How long each call lasts before its data is sent.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub call_seconds: u64,
+    /// Let callbacks go to loopback and private addresses (local
+    /// development only).
+    #[arg(long)]
+    pub allow_private_callbacks: bool,
+}
+
+struct App {
+    args: Args,
+    outbound: Outbound,
+    port: u16,
+    calls: AtomicU64,
+}
+
+type Shared = Arc<App>;
+
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    listen_until_stopped(args.listen, 2, |local| {
+        let app = Arc::new(App {
+            outbound: Outbound::new(args.allow_private_callbacks)?,
+            args,
+            port: local.port(),
+            calls: AtomicU64::new(0),
+        });
+        Ok(router(app))
+    })
+}
+
+fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/", axum::routing::get(crate::page::index))
+        .route("/app.js", axum::routing::get(crate::page::script))
+        .route("/app.css", axum::routing::get(crate::page::style))
+        .route("/api/examples", axum::routing::get(crate::page::examples))
+        .route(
+            "/AGUI/make_call.php",
+            axum::routing::get(make_call::make_call).post(make_call::make_call),
+        )
+        .route("/api/v1/tenants/{tenant}/calls", post(call_api::place_call))
+        .route(
+            "/services/data/{version}/sobjects/{sobject}/",
+            post(sfdc_mock::mock_sfdc_create),
+        )
+        .route("/api/lint", post(api::api_lint))
+        .route("/api/explain", post(api::api_explain))
+        .route("/api/simulate", post(api::api_simulate))
+        .route("/api/fill", post(api::api_fill))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            guard::same_origin,
+        ))
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(10),
+        ))
+        .with_state(app)
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({"error": message.into()}))).into_response()
+}

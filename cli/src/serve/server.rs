@@ -1,0 +1,82 @@
+//! The server loop both servers run, and its stop on Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+/// The one way both servers run: a runtime of `workers` threads, bound to
+/// `listen`, the router `app` builds for the address it got, the address
+/// printed as the first line, until Ctrl-C.
+pub fn listen_until_stopped(
+    listen: std::net::SocketAddr,
+    workers: usize,
+    app: impl FnOnce(std::net::SocketAddr) -> Result<axum::Router, String>,
+) -> Result<ExitCode, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let app = app(local)?;
+        let stop = shutdown();
+        crate::output::print(&format!("http://{local}\n"));
+        if !local.ip().is_loopback() {
+            tracing::warn!(%local, "listening beyond loopback");
+        }
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+            .map_err(|e| format!("server: {e}"))?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Ctrl-C (or SIGTERM). The handlers are installed when this is called
+/// (inside the runtime), not when the future is first polled: call it
+/// before printing the address, so a signal sent as soon as the address is
+/// read stops the server cleanly instead of killing it.
+pub fn shutdown() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let (mut int, mut term) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let int = async {
+                match int.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            };
+            let term = async {
+                match term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = int => {},
+                () = term => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("stopping");
+    }
+}
