@@ -2,7 +2,7 @@
 //! SFDC create, screenpop and callback bodies; and each step on its own;
 //! then the same call with the link compiled once (`CompiledLink`), on one
 //! thread and on two sharing the link.
-//! See BENCHMARKS.md for what each row measures.
+//! What each row measures: benches/NOTES.md.
 
 mod common;
 

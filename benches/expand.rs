@@ -1,6 +1,6 @@
 //! Token expansion (`expand`, `Template`, `UserData::expand`) against a chain
 //! of `String::replace` calls, Aho-Corasick and the copy and scan limits.
-//! See BENCHMARKS.md for what each row measures.
+//! What each row measures: benches/NOTES.md.
 
 mod common;
 

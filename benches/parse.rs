@@ -1,6 +1,6 @@
 //! `UserData::parse` against a regex parser, a `split` parser and the scan
 //! limit, on W1, W2, W3, the adversarial inputs and the scaling inputs.
-//! See BENCHMARKS.md for what each row measures.
+//! What each row measures: benches/NOTES.md.
 
 mod common;
 

@@ -204,6 +204,8 @@ pub use token::{
 };
 pub use userdata::{is_system_name, ExtTransactionData, UserData};
 
+/// The README's examples, run as doctests (with `http` and `serde`, which
+/// its axum examples need).
 #[doc = include_str!("../README.md")]
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "http", feature = "serde"))]
 pub struct ReadmeDoctests;
