@@ -133,6 +133,11 @@
 //!   Salesforce create, `CreateOutcome::from_sfdc_response`, and
 //!   [`PlaceCall`]'s request and answer. Still no I/O: you send the
 //!   `http::Request` with the client you have.
+//! - `signing`: [Standard Webhooks](https://www.standardwebhooks.com/) v1
+//!   signatures in `clicktodial::signing`: `whsec_` secrets, signing, and
+//!   verifying with several secrets (rotation) and a time tolerance; with
+//!   `http` too, signing and verifying `http::Request`s. Off by default, as
+//!   8x8's own callback is unsigned.
 //!
 //! `chrono`, `chrono_tz` and `url` are re-exported, so a [`CallContext`] or
 //! a callback URL needs no matching versions in your `Cargo.toml`.
@@ -173,6 +178,11 @@ mod compiled;
 
 // Advice on links that parse but will not do what was meant.
 mod lint;
+
+// Standard Webhooks v1 signatures for what is sent and received.
+#[cfg(feature = "signing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "signing")))]
+pub mod signing;
 
 pub use chrono;
 pub use chrono_tz;
