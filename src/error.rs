@@ -9,40 +9,14 @@
 use std::fmt;
 use std::ops::Range;
 
-/// Outside text as shown in a message (errors and lints alike): on one line
-/// (control characters and the Unicode line and paragraph separators written
-/// as Rust escapes, `\n`, `\u{2028}`) and at most [`Shown::MAX`] characters
-/// and [`Shown::MAX_BYTES`] bytes, the rest elided with `…`. The error's kind
-/// keeps the text unchanged.
+/// Outside text as shown in a message (errors and lints alike): through
+/// the crate's one sanitiser, [`crate::redact::sanitize`] (one line, no
+/// control characters, bounded). The error's kind keeps the text unchanged.
 pub(crate) struct Shown<'a>(pub(crate) &'a str);
-
-impl Shown<'_> {
-    const MAX: usize = 100;
-    /// Bytes written at most, `…` (3 bytes) included.
-    pub(crate) const MAX_BYTES: usize = 200;
-}
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut written = 0;
-        for (i, c) in self.0.chars().enumerate() {
-            let escape = c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-            let len = if escape {
-                c.escape_default().count()
-            } else {
-                c.len_utf8()
-            };
-            if i == Self::MAX || written + len > Self::MAX_BYTES - '…'.len_utf8() {
-                return f.write_str("…");
-            }
-            written += len;
-            if escape {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
+        fmt::Display::fmt(&crate::redact::sanitize(self.0), f)
     }
 }
 

@@ -184,6 +184,9 @@ mod lint;
 #[cfg_attr(docsrs, doc(cfg(feature = "signing")))]
 pub mod signing;
 
+// The one sanitiser and the one redactor: how outside text is quoted.
+pub mod redact;
+
 pub use chrono;
 pub use chrono_tz;
 #[cfg(feature = "http")]

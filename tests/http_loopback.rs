@@ -463,7 +463,7 @@ async fn screenpop_and_sfdc_create_against_mock_servers() {
         let done = plan.finish(expanded, CreateOutcome::from_sfdc_response(status, &body));
         assert_eq!(done.result_code, ResultCode::Fail);
         assert!(done.error_string.starts_with("Salesforce answered 502: body is not JSON"), "{}", done.error_string);
-        assert!(done.error_string.contains("<html> <head><title>502 Bad Gateway"), "{}", done.error_string);
+        assert!(done.error_string.contains(r"<html>\r\n<head><title>502 Bad Gateway"), "{}", done.error_string);
         assert!(!done.error_string.contains('\n'));
 
         // The same call placed server to server with 8x8's JSON API.

@@ -1,13 +1,15 @@
 //! `clicktodial receive [--listen ADDR]`: the CRM side. Accepts callback
 //! POSTs (on any path) and prints each as one JSON line; a malformed one is
-//! answered 400 with the error.
+//! answered 400 with the error. A browser page of another site cannot post
+//! one (the guard's cross-site rule, as `serve`'s).
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
-use axum::Router;
+use axum::{middleware, Router};
+use clicktodial::redact::sanitize;
 use clicktodial::{Callback, RequestErrorKind, MAX_BODY_LEN};
 use serde_json::json;
 
@@ -21,9 +23,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    crate::serve::listen_until_stopped(args.listen, 1, |_| {
+    crate::serve::listen_until_stopped(args.listen, 1, |local| {
         Ok(Router::new()
             .fallback(receive)
+            .layer(middleware::from_fn_with_state(
+                local,
+                crate::serve::guard::not_cross_site,
+            ))
             // The library reads no more than this; neither does the server.
             .layer(DefaultBodyLimit::max(MAX_BODY_LEN)))
     })
@@ -41,14 +47,12 @@ pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
 
 async fn receive(request: Request) -> (StatusCode, String) {
     let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_LEN + 1).await else {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the body is too large\n".into(),
-        );
+    let body = match crate::serve::read_body(body, MAX_BODY_LEN + 1).await {
+        Ok(body) => body,
+        Err(e) => return (e.status(), format!("{}\n", e.message())),
     };
     let request = http::Request::from_parts(parts, body);
-    let path = request.uri().path().to_owned();
+    let path = sanitize(request.uri().path()).to_string();
     match Callback::from_http(&request) {
         Ok(callback) => {
             tracing::info!(
@@ -60,7 +64,11 @@ async fn receive(request: Request) -> (StatusCode, String) {
             (StatusCode::OK, "OK\n".into())
         }
         Err(e) => {
-            tracing::warn!(path, error = %e, "malformed callback");
+            tracing::warn!(
+                path,
+                error = %crate::serve::error_code(&e),
+                "malformed callback"
+            );
             let status = match e.kind() {
                 RequestErrorKind::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
                 RequestErrorKind::ContentType(_) | RequestErrorKind::Charset(_) => {

@@ -313,9 +313,10 @@ impl CreateOutcome {
     ///   (`[{"message": "…", "errorCode": "…"}]`, or an object's `errors`),
     ///   joined with `; `; or that a success had no id; or, for a body that
     ///   is not JSON (an HTML error page, a truncated answer), the JSON
-    ///   error and the body's first characters. Line breaks and control
-    ///   characters become spaces, and the vendor's part is at most
-    ///   300 characters, so the line can go into a callback's
+    ///   error and the body's first characters. The vendor's part is
+    ///   quoted through the crate's sanitiser ([`crate::redact::sanitize`]:
+    ///   line breaks and control characters written as escapes) and is at
+    ///   most 300 characters, so the line can go into a callback's
     ///   `errorString` as it is.
     ///
     /// # Example
@@ -395,7 +396,7 @@ impl CreateOutcome {
         }
         CreateOutcome::Failed(format!(
             "Salesforce answered {status}: {}",
-            one_line(&detail, MAX_DETAIL)
+            crate::redact::sanitize(&detail).max_chars(MAX_DETAIL)
         ))
     }
 }
@@ -406,36 +407,9 @@ pub(crate) fn not_json(error: &serde_json::Error, body: &[u8]) -> String {
     let what = if body.iter().all(u8::is_ascii_whitespace) {
         "an empty body".to_owned()
     } else {
-        format!("`{}`", one_line(&start, 60))
+        format!("`{}`", crate::redact::sanitize(&start).max_chars(60))
     };
     format!("body is not JSON ({error}): {what}")
-}
-
-/// `text` on one line: every run of white space and control characters
-/// (the Unicode line and paragraph separators included) becomes one space,
-/// the ends are trimmed, and at most `max` characters are kept (then `…`).
-pub(crate) fn one_line(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max + 4));
-    let mut space = false;
-    let mut count = 0;
-    for c in text.chars() {
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            space = !out.is_empty();
-            continue;
-        }
-        if count >= max {
-            out.push('…');
-            return out;
-        }
-        if space {
-            out.push(' ');
-            count += 1;
-            space = false;
-        }
-        out.push(c);
-        count += 1;
-    }
-    out
 }
 
 /// A `POST` of a form body to `url`.
@@ -609,15 +583,6 @@ mod tests {
             "bXljbGllbnRJZDpuZXZlcnRlbGxhbnlvbmU="
         );
         assert_eq!(b64(&[0xff, 0xfe, 0xfd]), "//79");
-    }
-
-    #[test]
-    fn one_line_collapses_and_bounds() {
-        assert_eq!(one_line("  a\r\n\tb\u{2028}c  ", 10), "a b c");
-        assert_eq!(one_line("abcdef", 3), "abc…");
-        assert_eq!(one_line("ab cd", 4), "ab c…");
-        assert_eq!(one_line("", 3), "");
-        assert_eq!(one_line("\u{0}\u{1b}[31m", 10), "[31m");
     }
 
     #[test]

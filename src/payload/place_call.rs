@@ -251,14 +251,16 @@ impl PlaceCall {
     /// ```
     pub fn interaction_guid(status: u16, body: &[u8]) -> Result<String, crate::RequestError> {
         use crate::error::RequestErrorKind;
-        use crate::payload::http::{not_json, one_line, MAX_DETAIL};
+        use crate::payload::http::{not_json, MAX_DETAIL};
         use serde_json::Value;
 
         let answer = |detail: String| -> crate::RequestError {
             RequestErrorKind::Answer {
                 vendor: "8x8",
                 status,
-                detail: one_line(&detail, MAX_DETAIL),
+                detail: crate::redact::sanitize(&detail)
+                    .max_chars(MAX_DETAIL)
+                    .to_string(),
             }
             .into()
         };

@@ -169,11 +169,7 @@ impl fmt::Display for ExpandError {
             ExpandError::NowNotSet { token, name } => {
                 write!(f, "{token}")?;
                 if let Some(name) = name {
-                    let shown: String = name
-                        .chars()
-                        .take(64)
-                        .flat_map(char::escape_default)
-                        .collect();
+                    let shown = crate::redact::sanitize(name).max_chars(64);
                     write!(f, " in `{shown}`")?;
                 }
                 write!(

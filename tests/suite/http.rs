@@ -419,14 +419,14 @@ fn sfdc_other_answers() {
     // Several errors, one line.
     assert_eq!(
         failed(400, br#"[{"message":"a\nb","errorCode":"X"},{"errorCode":"Y"},{"message":"m"},{"other":1}]"#),
-        "Salesforce answered 400: X: a b; Y; m; {\"other\":1}"
+        "Salesforce answered 400: X: a\\nb; Y; m; {\"other\":1}"
     );
     // Not JSON.
     let html = failed(
         503,
         b"<!DOCTYPE html>\n<html><body>Service\tUnavailable</body></html>",
     );
-    assert!(html.starts_with("Salesforce answered 503: body is not JSON (expected value at line 1 column 1): `<!DOCTYPE html> <html><body>Service Unavailable"), "{html}");
+    assert!(html.starts_with("Salesforce answered 503: body is not JSON (expected value at line 1 column 1): `<!DOCTYPE html>\\n<html><body>Service\\tUnavailable"), "{html}");
     let truncated = failed(201, br#"{"id":"001D000000IqhSLIAZ","errors":[],"succ"#);
     assert!(
         truncated.starts_with("Salesforce answered 201: body is not JSON (EOF while parsing"),

@@ -1,28 +1,117 @@
 //! A call: placed (the JSON answer at once), then, when it ends, its data
 //! sent for real: the Salesforce create, the screenpop and the callback.
+//!
+//! No call is placed for a request another simulator sent (it carries
+//! [`SIMULATOR_HEADER`]: a call loop), nor beyond the rate limit
+//! (`--max-calls-per-minute`).
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use chrono::{TimeDelta, Utc};
+use clicktodial::redact::sanitize;
 use clicktodial::{
-    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, UserData,
+    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, RequestError,
+    RequestErrorKind, UserData,
 };
 use serde_json::{json, Value};
 
-use super::{App, Shared};
-use crate::outbound::Delivery;
+use super::{error, App, Shared};
+use crate::finding::kebab_kind;
+use crate::outbound::{Delivery, SIMULATOR_HEADER};
 use crate::simulate::{simulated_screenpop, SFDC_API_VERSION};
 
-/// Starts the simulated call; the JSON answer.
-pub(super) fn place(app: &Shared, request: ClickToDialRequest) -> Value {
+/// A token bucket: up to `per_minute` calls at once, refilled at
+/// `per_minute` a minute.
+#[derive(Debug)]
+pub(super) struct RateLimit {
+    per_minute: f64,
+    bucket: Mutex<(f64, Instant)>,
+}
+
+impl RateLimit {
+    pub(super) fn per_minute(n: u32) -> Self {
+        let n = f64::from(n.max(1));
+        RateLimit {
+            per_minute: n,
+            bucket: Mutex::new((n, Instant::now())),
+        }
+    }
+
+    /// Takes one call from the bucket; else the seconds until one is there.
+    fn take(&self) -> Result<(), u64> {
+        let mut bucket = self.bucket.lock().unwrap_or_else(|e| e.into_inner());
+        let (tokens, last) = &mut *bucket;
+        let now = Instant::now();
+        *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * self.per_minute / 60.0)
+            .min(self.per_minute);
+        *last = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) * 60.0 / self.per_minute).ceil() as u64)
+        }
+    }
+}
+
+/// The stable code of a library error (kebab case of its kind), for a log
+/// line that must not quote the text.
+pub fn error_code(e: &RequestError) -> String {
+    match e.kind() {
+        RequestErrorKind::Data { error, .. } => kebab_kind(&format!("{:?}", error.kind())),
+        other => kebab_kind(&format!("{other:?}")),
+    }
+}
+
+/// Starts the simulated call; the JSON answer. Refused (no call) for a
+/// request from a simulator (508) or over the rate limit (429).
+pub(super) fn place(
+    app: &Shared,
+    headers: &HeaderMap,
+    request: ClickToDialRequest,
+) -> Result<Value, Box<Response>> {
+    if headers.contains_key(SIMULATOR_HEADER) {
+        tracing::warn!(
+            "refused: the request comes from a simulator, so it places no call (a call loop)"
+        );
+        return Err(Box::new(error(
+            StatusCode::LOOP_DETECTED,
+            "a request sent by a clicktodial simulator places no call (a call loop)",
+        )));
+    }
+    if let Err(wait) = app.limit.take() {
+        tracing::warn!(
+            limit = app.args.max_calls_per_minute,
+            "refused: over the rate limit of calls a minute (--max-calls-per-minute)"
+        );
+        let mut answer = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "more than {} calls a minute (--max-calls-per-minute): try again in {wait} s",
+                app.args.max_calls_per_minute
+            ),
+        );
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait.max(1)));
+        return Err(Box::new(answer));
+    }
     let n = app.calls.fetch_add(1, Ordering::Relaxed) + 1;
     let started = Utc::now();
     let guid = format!("sim-{:x}-{n}", started.timestamp_millis());
     let transaction_id = (10_000_000 + n).to_string();
     let data = request.userdata.clone().unwrap_or_default();
     let plan = ActionPlan::new(&data);
-    tracing::info!(call = %guid, dial = %request.dial_string(), seconds = app.args.call_seconds, "call placed");
+    tracing::info!(
+        call = %guid,
+        dial = %sanitize(&request.dial_string()),
+        seconds = app.args.call_seconds,
+        "call placed"
+    );
     let answer = json!({
         "interactionGuid": guid,
         "transactionId": transaction_id,
@@ -35,7 +124,7 @@ pub(super) fn place(app: &Shared, request: ClickToDialRequest) -> Value {
         tokio::time::sleep(Duration::from_secs(app.args.call_seconds)).await;
         finish_call(&app, &request, plan, data, guid, transaction_id, started).await;
     });
-    answer
+    Ok(answer)
 }
 
 async fn finish_call(
@@ -61,7 +150,7 @@ async fn finish_call(
     let expanded = match data.try_expand(&ctx) {
         Ok(expanded) => expanded,
         Err(e) => {
-            tracing::warn!(call = %guid, error = %e, "the data cannot be expanded");
+            tracing::warn!(call = %guid, error = %sanitize(&e.to_string()).max_chars(300), "the data cannot be expanded");
             return;
         }
     };
@@ -74,7 +163,15 @@ async fn finish_call(
             Some(instance) => {
                 let token = app.args.sfdc_token.as_deref().unwrap_or_default();
                 match create.to_http(instance, SFDC_API_VERSION, token) {
-                    Err(e) => CreateOutcome::Failed(e.to_string()),
+                    Err(e) => {
+                        tracing::warn!(
+                            call = %guid,
+                            error = %error_code(&e),
+                            url = %sanitize(&clicktodial::redact::url(instance.as_str())),
+                            "the Salesforce create was not sent"
+                        );
+                        CreateOutcome::Failed(e.to_string())
+                    }
                     Ok(http) => match app.outbound.send(Delivery::SfdcCreate, http).await {
                         Ok((status, body)) => CreateOutcome::from_sfdc_response(status, &body),
                         Err(e) => CreateOutcome::Failed(format!("Salesforce not reached: {e}")),
@@ -97,7 +194,12 @@ async fn finish_call(
     };
     match plan.callback(&ctx, &policy) {
         None => {}
-        Some(Err(e)) => tracing::warn!(call = %guid, error = %e, "callback refused"),
+        Some(Err(e)) => tracing::warn!(
+            call = %guid,
+            reason = %error_code(&e),
+            url = %sanitize(&clicktodial::redact::url(plan.callback_url.as_deref().unwrap_or_default())),
+            "callback refused"
+        ),
         Some(Ok(url)) => {
             let _ = app
                 .outbound

@@ -3,10 +3,10 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine as _;
+use clicktodial::redact::sanitize;
 use clicktodial::{ClickToDialRequest, ExtTransactionData, PlaceCall, UserData};
 use serde_json::json;
 
@@ -59,30 +59,23 @@ fn vendor_error(status: StatusCode, message: &str, reason: String) -> Response {
         .into_response()
 }
 
+/// Whether `headers` carry the configured tenant user and token as Basic
+/// auth (the scheme read case-insensitively, RFC 9110 §11.1, by the
+/// `headers` crate); compared in constant time (`subtle`).
 fn authorized(app: &App, headers: &HeaderMap) -> bool {
+    use headers::authorization::{Authorization, Basic};
+    use headers::HeaderMapExt as _;
+    use subtle::ConstantTimeEq as _;
+
     let (Some(user), Some(token)) = (&app.args.tenant_user, &app.args.tenant_token) else {
         return true;
     };
-    let Some(given) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Basic "))
-        .and_then(|b| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b.trim())
-                .ok()
-        })
-    else {
+    let Some(given) = headers.typed_get::<Authorization<Basic>>() else {
         return false;
     };
-    let expected = format!("{user}:{token}");
-    // Length and bytes compared without an early exit.
-    given.len() == expected.len()
-        && given
-            .iter()
-            .zip(expected.as_bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    let same_user = given.username().as_bytes().ct_eq(user.as_bytes());
+    let same_token = given.password().as_bytes().ct_eq(token.as_bytes());
+    (same_user & same_token).into()
 }
 
 fn id(parameter: &str, id: Option<Id>) -> Result<Option<u64>, String> {
@@ -143,7 +136,7 @@ pub(super) async fn place_call(
     body: Bytes,
 ) -> Response {
     if !authorized(&app, &headers) {
-        tracing::warn!(%tenant, "call API: Basic auth refused");
+        tracing::warn!(tenant = %sanitize(&tenant), "call API: Basic auth refused");
         return vendor_error(
             StatusCode::UNAUTHORIZED,
             "Unauthorized",
@@ -155,12 +148,14 @@ pub(super) async fn place_call(
         Err(e) => return vendor_error(StatusCode::BAD_REQUEST, "Bad Request", e.to_string()),
     };
     match place_call_of(body).and_then(|call| Ok((request_of(&call)?, call.agent_id))) {
-        Ok((request, agent)) => {
-            let mut answer = place(&app, request);
-            answer["tenant"] = json!(tenant);
-            answer["agentId"] = json!(agent);
-            Json(answer).into_response()
-        }
+        Ok((request, agent)) => match place(&app, &headers, request) {
+            Ok(mut answer) => {
+                answer["tenant"] = json!(tenant);
+                answer["agentId"] = json!(agent);
+                Json(answer).into_response()
+            }
+            Err(refused) => *refused,
+        },
         Err(e) => vendor_error(StatusCode::BAD_REQUEST, "Bad Request", e),
     }
 }

@@ -1,72 +1,309 @@
-//! The guard every request to `serve` passes: its `Host` must be this
-//! simulator's address (DNS rebinding), and an `Origin`, when sent, this
-//! simulator (cross-site requests).
+//! The guard every request to the servers passes, before any handler.
+//!
+//! `serve` ([`same_origin`]):
+//! - exactly one `Host` header (two are 400, RFC 9112 §3.2), naming this
+//!   simulator ([`own_host`], against DNS rebinding); an absolute-form
+//!   target (`GET http://host:port/…`) is held to the same rule;
+//! - and, like `receive` ([`not_cross_site`]), [`cross_site`]: an `Origin`,
+//!   when sent, must be this server's own ([`own_authority`]: the listen
+//!   address or `localhost`, with the listen port; any other IP literal is
+//!   another machine), and a cross-site request that is not a top-level
+//!   navigation is refused by its `Sec-Fetch-*` headers (an `<img>` or a
+//!   `fetch` from another page sends no `Origin` on a GET).
+
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use clicktodial::redact::sanitize;
 
 use super::{error, Shared};
 
-/// `localhost:PORT` or an IP literal with this server's port: a name that
-/// is not ours (DNS rebinding) is refused; IP literals cannot be rebound.
-fn own_host(host: &str, port: u16) -> bool {
-    let Some((name, p)) = host.rsplit_once(':') else {
-        return false;
+/// `host` split into its name (brackets of an IPv6 literal removed) and
+/// its port; `None` when it has no port of digits.
+fn split_authority(authority: &str) -> Option<(&str, u16)> {
+    let (name, port) = match authority.strip_prefix('[') {
+        Some(rest) => {
+            let (name, after) = rest.split_once(']')?;
+            (name, after.strip_prefix(':')?)
+        }
+        None => authority.rsplit_once(':')?,
     };
-    if p.parse::<u16>().ok() != Some(port) {
-        return false;
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    let name = name.trim_start_matches('[').trim_end_matches(']');
-    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+    Some((name, port.parse().ok()?))
 }
 
+/// Whether `authority` (`host:port`) is this server's own: the listen
+/// address or `localhost`, with the listen port. Listening on every
+/// address (`0.0.0.0`, `[::]`), a loopback address is its own too.
+pub fn own_authority(authority: &str, listen: SocketAddr) -> bool {
+    let Some((name, port)) = split_authority(authority) else {
+        return false;
+    };
+    if port != listen.port() {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let Ok(ip) = name.parse::<IpAddr>() else {
+        return false;
+    };
+    let (ip, own) = (ip.to_canonical(), listen.ip().to_canonical());
+    ip == own || own.is_unspecified() && ip.is_loopback()
+}
+
+/// Whether a `Host` (or an absolute-form target's authority) names this
+/// server: [`own_authority`], or, listening on every address, any IP
+/// literal with the listen port (IP literals cannot be rebound; the
+/// machine's own addresses are not known). A name that is not ours is
+/// refused (DNS rebinding).
+pub fn own_host(host: &str, listen: SocketAddr) -> bool {
+    own_authority(host, listen)
+        || listen.ip().is_unspecified()
+            && split_authority(host)
+                .is_some_and(|(name, port)| port == listen.port() && name.parse::<IpAddr>().is_ok())
+}
+
+/// A refused request: its status, what the log says, what the answer says.
+pub struct Refusal {
+    pub status: StatusCode,
+    pub log: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, log: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            log,
+            message: message.into(),
+        }
+    }
+}
+
+/// The `Host` rule of `serve`: one `Host` header, this simulator's, and an
+/// absolute-form target's authority this simulator's too.
+fn host(headers: &HeaderMap, uri: &Uri, listen: SocketAddr) -> Result<(), Refusal> {
+    let mut hosts = headers.get_all(header::HOST).iter();
+    let (Some(given), None) = (hosts.next(), hosts.next()) else {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "refused: not exactly one Host header",
+            "a request must carry exactly one Host header",
+        ));
+    };
+    let wrong = || {
+        Refusal::new(
+            StatusCode::FORBIDDEN,
+            "refused: Host is not this simulator's address",
+            format!(
+                "the Host header is not this simulator's address: use http://{}",
+                display_listen(listen)
+            ),
+        )
+    };
+    if !given.to_str().is_ok_and(|h| own_host(h, listen)) {
+        return Err(wrong());
+    }
+    if let Some(authority) = uri.authority() {
+        let plain = uri.scheme_str() == Some("http") && !authority.as_str().contains('@');
+        if !plain || !own_host(authority.as_str(), listen) {
+            return Err(Refusal {
+                log: "refused: the absolute-form target is not this simulator's address",
+                ..wrong()
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `127.0.0.1:8088` (a loopback address for an unspecified one).
+fn display_listen(listen: SocketAddr) -> String {
+    match listen.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => format!("127.0.0.1:{}", listen.port()),
+        IpAddr::V6(v6) if v6.is_unspecified() => format!("[::1]:{}", listen.port()),
+        _ => listen.to_string(),
+    }
+}
+
+/// The `Sec-Fetch-*` destinations that only embed (never a top-level
+/// navigation).
+const EMBEDDING: &[&str] = &[
+    "audio", "embed", "font", "frame", "iframe", "image", "manifest", "object", "script", "style",
+    "track", "video", "worker",
+];
+
+/// The cross-site rule of both servers:
+/// - an `Origin`, when sent, is this server's own ([`own_authority`]) or
+///   the `Host` the request was sent to; `null` and other sites are not;
+/// - a request the browser says is `cross-site` or `same-site` (another
+///   port of the same host) is refused unless it is a top-level
+///   navigation: its `Sec-Fetch-Mode` (when sent) is `navigate` and its
+///   `Sec-Fetch-Dest` is not one that embeds (`image`, `script`, `style`,
+///   `iframe`, …).
+pub fn cross_site(headers: &HeaderMap, listen: SocketAddr) -> Result<(), Refusal> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let authority = origin.to_str().ok().and_then(|o| o.strip_prefix("http://"));
+        let host = text(header::HOST.as_str());
+        let same = authority.is_some_and(|a| {
+            own_authority(a, listen)
+                || host.is_some_and(|h| own_host(h, listen) && h.eq_ignore_ascii_case(a))
+        });
+        if !same {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "refused: a cross-site request (the Origin is another site)",
+                "cross-site requests are refused (the Origin is not this server)",
+            ));
+        }
+    }
+    let site = text("sec-fetch-site").map(str::to_ascii_lowercase);
+    if matches!(site.as_deref(), Some("cross-site" | "same-site")) {
+        let mode = text("sec-fetch-mode").map(str::to_ascii_lowercase);
+        let dest = text("sec-fetch-dest").map(str::to_ascii_lowercase);
+        let navigation = mode.as_deref().is_none_or(|m| m == "navigate");
+        let embeds = dest.as_deref().is_some_and(|d| EMBEDDING.contains(&d));
+        if !navigation || embeds {
+            return Err(Refusal::new(
+                StatusCode::FORBIDDEN,
+                "refused: a cross-site request that is not a top-level navigation",
+                "cross-site requests are refused unless they are top-level navigations",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn refused(refusal: Refusal, headers: &HeaderMap) -> Response {
+    let shown = |name: header::HeaderName| {
+        headers
+            .get(&name)
+            .map(|v| sanitize(&String::from_utf8_lossy(v.as_bytes())).to_string())
+            .unwrap_or_default()
+    };
+    tracing::warn!(
+        host = %shown(header::HOST),
+        origin = %shown(header::ORIGIN),
+        "{}",
+        refusal.log
+    );
+    error(refusal.status, refusal.message)
+}
+
+/// `serve`'s guard: [`host`], then [`cross_site`].
 pub(super) async fn same_origin(
     State(app): State<Shared>,
     request: Request,
     next: Next,
 ) -> Response {
-    let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if !host.is_some_and(|h| own_host(h, app.port)) {
-        tracing::warn!("refused: Host is not this simulator's address");
-        return error(
-            StatusCode::FORBIDDEN,
-            format!(
-                "the Host header is not this simulator's address: use http://127.0.0.1:{}",
-                app.port
-            ),
-        );
+    let checked = host(request.headers(), request.uri(), app.local)
+        .and_then(|()| cross_site(request.headers(), app.local));
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refused(refusal, request.headers()),
     }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let same = origin
-            .to_str()
-            .ok()
-            .and_then(|o| o.strip_prefix("http://"))
-            .is_some_and(|h| own_host(h, app.port));
-        if !same {
-            tracing::warn!("refused: a cross-site request");
-            return error(
-                StatusCode::FORBIDDEN,
-                "cross-site requests are refused (the Origin is not this simulator)",
-            );
+}
+
+/// `receive`'s guard: [`cross_site`] (a callback comes from a server, which
+/// sends no `Origin`; a browser page may not post one).
+pub async fn not_cross_site(
+    State(listen): State<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match cross_site(request.headers(), listen) {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => {
+            let response = refused(refusal, request.headers());
+            (response.status(), "cross-site requests are refused\n").into_response()
         }
     }
-    next.run(request).await
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn at(s: &str) -> SocketAddr {
+        s.parse().unwrap()
+    }
+
     #[test]
-    fn own_hosts() {
-        assert!(own_host("127.0.0.1:8088", 8088));
-        assert!(own_host("localhost:8088", 8088));
-        assert!(own_host("[::1]:8088", 8088));
-        assert!(!own_host("127.0.0.1:8089", 8088));
-        assert!(!own_host("evil.example.com:8088", 8088));
-        assert!(!own_host("127.0.0.1", 8088));
+    fn own_authorities() {
+        let listen = at("127.0.0.1:8088");
+        assert!(own_authority("127.0.0.1:8088", listen));
+        assert!(own_authority("LOCALHOST:8088", listen));
+        assert!(own_authority("[::ffff:127.0.0.1]:8088", listen));
+        assert!(!own_authority("127.0.0.1:8089", listen));
+        assert!(!own_authority("203.0.113.5:8088", listen));
+        assert!(!own_authority("[2001:db8::1]:8088", listen));
+        assert!(!own_authority("[::1]:8088", listen));
+        assert!(!own_authority("evil.example.com:8088", listen));
+        assert!(!own_authority("127.0.0.1", listen));
+        assert!(!own_authority("127.0.0.1:+8088", listen));
+        assert!(!own_authority("127.1:8088", listen));
+        let any = at("0.0.0.0:8088");
+        assert!(own_authority("127.0.0.1:8088", any));
+        assert!(own_authority("[::1]:8088", any));
+        assert!(!own_authority("203.0.113.5:8088", any));
+        assert!(own_host("203.0.113.5:8088", any));
+        assert!(!own_host("203.0.113.5:8088", listen));
+        assert!(!own_host("evil.example:8088", any));
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn cross_site_rules() {
+        let listen = at("127.0.0.1:8088");
+        let ok = |pairs: &[(&str, &str)]| cross_site(&headers(pairs), listen).is_ok();
+        assert!(ok(&[]));
+        assert!(ok(&[("origin", "http://127.0.0.1:8088")]));
+        assert!(ok(&[
+            ("origin", "http://localhost:8088"),
+            ("host", "127.0.0.1:8088")
+        ]));
+        assert!(!ok(&[("origin", "http://203.0.113.5:8088")]));
+        assert!(!ok(&[("origin", "null")]));
+        assert!(!ok(&[("origin", "https://evil.example")]));
+        // A top-level navigation from another site: the way a CRM opens a link.
+        assert!(ok(&[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-mode", "navigate"),
+            ("sec-fetch-dest", "document")
+        ]));
+        assert!(!ok(&[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-mode", "no-cors"),
+            ("sec-fetch-dest", "image")
+        ]));
+        assert!(!ok(&[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-dest", "script")
+        ]));
+        assert!(!ok(&[
+            ("sec-fetch-site", "same-site"),
+            ("sec-fetch-mode", "navigate"),
+            ("sec-fetch-dest", "iframe")
+        ]));
+        assert!(ok(&[
+            ("sec-fetch-site", "same-origin"),
+            ("sec-fetch-mode", "cors")
+        ]));
     }
 }

@@ -7,7 +7,8 @@ use axum::Json;
 use clicktodial::{ClickToDialRequest, LinkMap, RequestError, RequestErrorKind, MAX_BODY_LEN};
 use serde_json::{json, Value};
 
-use super::call::place;
+use super::call::{error_code, place};
+use super::server::read_body;
 use super::{error, Shared};
 use crate::check::from_request_error;
 use crate::finding::{kebab_kind, Finding, Severity};
@@ -18,6 +19,17 @@ fn placed_json(finding: &Finding, in_body: bool) -> Value {
     let mut json = finding.to_json();
     json["in"] = json!(if in_body { "body" } else { "query" });
     json
+}
+
+/// What was wrong and where (`at query bytes 14..15`), without an excerpt
+/// of the link: the findings say the rest.
+fn unquoted(e: &RequestError) -> String {
+    let mut out = e.kind().to_string();
+    if let Some(span) = e.span() {
+        let text = if e.in_body() { "body" } else { "query" };
+        out.push_str(&format!(" (at {text} bytes {}..{})", span.start, span.end));
+    }
+    out
 }
 
 /// The status for a request the library refused.
@@ -38,18 +50,26 @@ fn refusal_status(error: &RequestError) -> StatusCode {
 pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     // One byte over the library's limit, so that it says the body is too large.
-    let Ok(body) = axum::body::to_bytes(body, MAX_BODY_LEN + 1).await else {
-        return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large");
+    let body = match read_body(body, MAX_BODY_LEN + 1).await {
+        Ok(body) => body,
+        Err(e) => return error(e.status(), e.message()),
     };
     let request = http::Request::from_parts(parts, body);
     let parsed = match ClickToDialRequest::from_http(&request) {
         Ok(parsed) => parsed,
         Err(e) => {
             let finding = placed_json(&from_request_error(&e, &|s| s), e.in_body());
-            tracing::info!(error = %e, "make_call.php refused");
+            // Named and placed, never quoted: the link may hold secrets.
+            tracing::info!(
+                error = %error_code(&e),
+                parameter = e.parameter().unwrap_or_default(),
+                span = ?e.span(),
+                r#in = if e.in_body() { "body" } else { "query" },
+                "make_call.php refused"
+            );
             return (
                 refusal_status(&e),
-                Json(json!({"error": e.to_string(), "findings": [finding]})),
+                Json(json!({"error": unquoted(&e), "findings": [finding]})),
             )
                 .into_response();
         }
@@ -77,7 +97,11 @@ pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Re
             placed_json(&finding, in_body)
         })
         .collect();
-    let mut answer = place(&app, parsed);
-    answer["findings"] = Value::Array(lints);
-    Json(answer).into_response()
+    match place(&app, request.headers(), parsed) {
+        Ok(mut answer) => {
+            answer["findings"] = Value::Array(lints);
+            Json(answer).into_response()
+        }
+        Err(refused) => *refused,
+    }
 }

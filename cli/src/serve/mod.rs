@@ -22,7 +22,7 @@
 mod api;
 mod call;
 mod call_api;
-mod guard;
+pub(crate) mod guard;
 mod make_call;
 mod server;
 mod sfdc_mock;
@@ -45,7 +45,8 @@ use url::Url;
 
 use crate::outbound::Outbound;
 
-pub use server::listen_until_stopped;
+pub use call::error_code;
+pub use server::{listen_until_stopped, read_body};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -55,12 +56,15 @@ pub struct Args {
     /// Where to POST the screenpop when a link asks for one.
     #[arg(long, value_name = "URL")]
     pub screenpop_url: Option<Url>,
-    /// The Salesforce instance to send creates to (a sandbox, or this
-    /// server's own mock: http://127.0.0.1:8088); without it a record id is
+    /// The Salesforce instance to send creates to: a sandbox, or a
+    /// simulator's own mock (`--sfdc-url http://127.0.0.1:8088 --sfdc-token
+    /// any`; the mock takes any token unless it was started with
+    /// --sfdc-token). Needs --sfdc-token. Without it a record id is
     /// simulated.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "sfdc_token")]
     pub sfdc_url: Option<Url>,
-    /// The Salesforce access token (better from the environment).
+    /// The Salesforce access token (better from the environment); the
+    /// mock's, when given, is the token its creates must carry.
     #[arg(
         long,
         value_name = "TOKEN",
@@ -87,13 +91,20 @@ pub struct Args {
     /// development only).
     #[arg(long)]
     pub allow_private_callbacks: bool,
+    /// The most calls placed in any minute (make_call.php and the call API
+    /// together); more are answered 429.
+    #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_calls_per_minute: u32,
 }
 
 struct App {
     args: Args,
     outbound: Outbound,
-    port: u16,
+    /// The address the server got (the port chosen when 0 was asked).
+    local: SocketAddr,
     calls: AtomicU64,
+    /// Calls placed: the rate limit.
+    limit: call::RateLimit,
 }
 
 type Shared = Arc<App>;
@@ -101,9 +112,10 @@ type Shared = Arc<App>;
 pub fn run(args: Args) -> Result<ExitCode, String> {
     listen_until_stopped(args.listen, 2, |local| {
         let app = Arc::new(App {
-            outbound: Outbound::new(args.allow_private_callbacks)?,
+            outbound: Outbound::new(args.allow_private_callbacks, local)?,
+            limit: call::RateLimit::per_minute(args.max_calls_per_minute),
             args,
-            port: local.port(),
+            local,
             calls: AtomicU64::new(0),
         });
         Ok(router(app))

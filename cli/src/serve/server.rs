@@ -80,3 +80,52 @@ pub fn shutdown() -> impl std::future::Future<Output = ()> {
         tracing::info!("stopping");
     }
 }
+
+/// Why a request body was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Over the limit: 413.
+    TooLarge,
+    /// Not a well-formed body (a broken chunked encoding, a connection
+    /// that ended inside it): 400.
+    Malformed,
+}
+
+impl BodyError {
+    pub fn status(self) -> axum::http::StatusCode {
+        match self {
+            BodyError::TooLarge => axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            BodyError::Malformed => axum::http::StatusCode::BAD_REQUEST,
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            BodyError::TooLarge => "the body is too large",
+            BodyError::Malformed => "the body is malformed (a broken chunked encoding?)",
+        }
+    }
+}
+
+/// A request body read whole, up to `limit` bytes: a longer one is
+/// [`BodyError::TooLarge`] (and no more of it is read), a broken one
+/// [`BodyError::Malformed`].
+pub async fn read_body(
+    mut body: axum::body::Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, BodyError> {
+    use axum::body::HttpBody as _;
+    let mut out = Vec::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|_| BodyError::Malformed)?;
+        if let Ok(data) = frame.into_data() {
+            if data.len() > limit - out.len() {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out.into())
+}

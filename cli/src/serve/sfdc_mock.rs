@@ -5,15 +5,17 @@ use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use clicktodial::redact::sanitize;
 use serde_json::{json, Value};
 
 use super::Shared;
 
 /// A stand-in for Salesforce's sObject create: 201 with a new id (the
-/// bearer token checked when `--sfdc-token` is given).
+/// bearer token checked when `--sfdc-token` is given; any token is taken
+/// otherwise).
 pub(super) async fn mock_sfdc_create(
     State(app): State<Shared>,
     Path((_version, sobject)): Path<(String, String)>,
@@ -21,11 +23,13 @@ pub(super) async fn mock_sfdc_create(
     body: Bytes,
 ) -> Response {
     if let Some(token) = &app.args.sfdc_token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|h| h.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "));
-        if given != Some(token.as_str()) {
+        use headers::authorization::{Authorization, Bearer};
+        use headers::HeaderMapExt as _;
+        use subtle::ConstantTimeEq as _;
+        let given = headers.typed_get::<Authorization<Bearer>>();
+        let same = given.is_some_and(|g| bool::from(g.token().as_bytes().ct_eq(token.as_bytes())));
+        if !same {
+            tracing::warn!(sobject = %sanitize(&sobject), "mock Salesforce: bearer token refused");
             return (
                 StatusCode::UNAUTHORIZED,
                 Json(json!([{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}])),
@@ -41,7 +45,7 @@ pub(super) async fn mock_sfdc_create(
             .into_response();
     }
     let n = app.calls.load(Ordering::Relaxed);
-    tracing::info!(%sobject, "mock Salesforce: record created");
+    tracing::info!(sobject = %sanitize(&sobject), "mock Salesforce: record created");
     (
         StatusCode::CREATED,
         Json(json!({"id": format!("00Tmock{n:011}"), "success": true, "errors": []})),
