@@ -52,7 +52,11 @@ async fn receive(request: Request) -> (StatusCode, String) {
         Err(e) => return (e.status(), format!("{}\n", e.message())),
     };
     let request = http::Request::from_parts(parts, body);
-    let path = sanitize(request.uri().path()).to_string();
+    // The path and query through the redactor: a webhook's token in the
+    // path, a secret in the query are not logged.
+    let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let shown = clicktodial::redact::url(&format!("http://receiver{target}"));
+    let path = sanitize(shown.strip_prefix("http://receiver").unwrap_or(&shown)).to_string();
     match Callback::from_http(&request) {
         Ok(callback) => {
             tracing::info!(

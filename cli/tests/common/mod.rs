@@ -1,12 +1,22 @@
 //! Running the built `clicktodial` binary in tests: one-shot commands, and
 //! servers as child processes that are killed when dropped. Every wait is
 //! bounded.
+//!
+//! Every server of every test is held, when it is dropped, to two rules
+//! (a test that passed fails otherwise): no log line holds a raw control
+//! character or is forged (each starts with the logger's timestamp), and
+//! its peak memory (`VmHWM`) stayed at most [`MAX_PEAK_RSS_KB`].
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// The most memory a server may have used at its peak, in KiB.
+pub const MAX_PEAK_RSS_KB: u64 = 64 * 1024;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_clicktodial");
 
@@ -40,6 +50,22 @@ pub fn run(args: &[&str], stdin: &str) -> Output {
         .write_all(stdin.as_bytes())
         .expect("write stdin");
     let out = child.wait_with_output().expect("the binary ends");
+    // The logs of every command (standard error) are held to the servers'
+    // rule too: no raw control character on any line.
+    let raw_control: Vec<&[u8]> = out
+        .stderr
+        .split(|&b| b == b'\n')
+        .filter(|line| has_raw_control(line))
+        .collect();
+    assert!(
+        raw_control.is_empty(),
+        "raw control characters in the log of `{}`: {:?}",
+        args.join(" "),
+        raw_control
+            .iter()
+            .map(|l| String::from_utf8_lossy(l))
+            .collect::<Vec<_>>()
+    );
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
@@ -54,6 +80,9 @@ pub struct Server {
     stdout: Receiver<String>,
     stderr: Receiver<String>,
     pub log: Vec<String>,
+    /// Log lines that broke the rules (raw control characters, forged).
+    bad_lines: Arc<Mutex<Vec<String>>>,
+    stderr_reader: Option<JoinHandle<()>>,
 }
 
 fn lines(read: impl std::io::Read + Send + 'static) -> Receiver<String> {
@@ -69,29 +98,94 @@ fn lines(read: impl std::io::Read + Send + 'static) -> Receiver<String> {
     rx
 }
 
+/// Whether a raw log line (without its `\n`) holds a control character:
+/// C0, DEL or C1 (written in UTF-8 as `0xC2 0x80..=0x9F`).
+pub fn has_raw_control(line: &[u8]) -> bool {
+    line.iter().any(|&b| b < 0x20 || b == 0x7f)
+        || line
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+}
+
+/// Whether a log line is one the server wrote: the logger's timestamp
+/// first (`2026-12-02T07:16:19.123456Z`), or the command's `error: `.
+pub fn written_by_the_logger(line: &str) -> bool {
+    let b = line.as_bytes();
+    let stamp = b.len() > 20
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[10] == b'T'
+        && line[..30.min(line.len())].contains('Z');
+    stamp || line.starts_with("error: ")
+}
+
+/// Reads the log (standard error) as raw lines: each is checked, then sent.
+fn log_lines(
+    read: impl std::io::Read + Send + 'static,
+    bad: Arc<Mutex<Vec<String>>>,
+) -> (Receiver<String>, JoinHandle<()>) {
+    let (tx, rx) = channel();
+    let handle = std::thread::spawn(move || {
+        let mut reader = BufReader::new(read);
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            match reader.read_until(b'\n', &mut raw) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            if raw.last() == Some(&b'\n') {
+                raw.pop();
+            }
+            let line = String::from_utf8_lossy(&raw).into_owned();
+            if has_raw_control(&raw) || !written_by_the_logger(&line) {
+                bad.lock().unwrap().push(format!("{line:?}"));
+            }
+            let _ = tx.send(line);
+        }
+    });
+    (rx, handle)
+}
+
+/// The peak resident memory of process `pid`, in KiB (Linux).
+pub fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 impl Server {
     /// Starts `clicktodial <command> --listen 127.0.0.1:0 args…` and reads
     /// the address it prints first.
     pub fn start(command: &str, args: &[&str]) -> Server {
+        Server::start_with_env(command, args, &[])
+    }
+
+    /// [`Server::start`] with more environment variables.
+    pub fn start_with_env(command: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .arg(command)
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the server starts");
         let stdout = lines(child.stdout.take().expect("stdout"));
-        let stderr = lines(child.stderr.take().expect("stderr"));
+        let bad_lines = Arc::new(Mutex::new(Vec::new()));
+        let (stderr, reader) = log_lines(child.stderr.take().expect("stderr"), bad_lines.clone());
         let mut server = Server {
             child,
             url: String::new(),
             stdout,
             stderr,
             log: Vec::new(),
+            bad_lines,
+            stderr_reader: Some(reader),
         };
         server.url = server
             .next_line(Duration::from_secs(20))
@@ -158,9 +252,47 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The server's peak memory so far, in KiB (Linux; `None` elsewhere).
+    pub fn peak_rss_kb(&self) -> Option<u64> {
+        peak_rss_kb(self.child.id())
+    }
+
+    /// Every log line so far (waits at most `wait` for more).
+    pub fn drain_log(&mut self, wait: Duration) -> &[String] {
+        let deadline = Instant::now() + wait;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => self.log.push(line),
+                Err(_) => break,
+            }
+        }
+        &self.log
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
+        let peak = self.peak_rss_kb();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The pipe is closed: the reader checks the last lines and ends.
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(kb) = peak {
+            assert!(
+                kb <= MAX_PEAK_RSS_KB,
+                "the server's peak memory was {kb} KiB (at most {MAX_PEAK_RSS_KB})"
+            );
+        }
+        let bad = self.bad_lines.lock().unwrap();
+        assert!(
+            bad.is_empty(),
+            "log lines with raw control characters or forged: {bad:#?}"
+        );
     }
 }
