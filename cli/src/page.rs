@@ -2,10 +2,11 @@
 //! see every finding in place, the explanation, a simulated call, and place
 //! the call on this simulator.
 //!
-//! The HTML, CSS and JavaScript are compiled into the binary (no CDN, no
-//! outside font: the page works on a closed network), and the page reads
-//! nothing but this server's `/api/*` JSON, so browser and terminal cannot
-//! disagree. A strict Content-Security-Policy allows only this origin's own
+//! The HTML, CSS and JavaScript (`web/page/`, the one source of the page
+//! that `build-page` also builds to run without a server) are compiled into
+//! the binary (no CDN, no outside font: the page works on a closed
+//! network), and served, the page reads nothing but this server's `/api/*`
+//! JSON, so browser and terminal cannot disagree. A strict Content-Security-Policy allows only this origin's own
 //! script and style files: no inline script, no `eval`, no frames, no form
 //! posts, no other host.
 
@@ -14,9 +15,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-const INDEX: &str = include_str!("page/index.html");
-const SCRIPT: &str = include_str!("page/app.js");
-const STYLE: &str = include_str!("page/app.css");
+const INDEX: &str = include_str!("../../web/page/index.html");
+const SCRIPT: &str = include_str!("../../web/page/app.js");
+const STYLE: &str = include_str!("../../web/page/app.css");
 
 /// The policy every page file is served with.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -73,8 +74,8 @@ mod tests {
 
     #[test]
     fn the_page_loads_only_its_own_files_and_no_inline_code() {
-        assert!(INDEX.contains(r#"<script src="/app.js" defer></script>"#));
-        assert!(INDEX.contains(r#"<link rel="stylesheet" href="/app.css">"#));
+        assert!(INDEX.contains(r#"<script src="app.js" defer></script>"#));
+        assert!(INDEX.contains(r#"<link rel="stylesheet" href="app.css">"#));
         assert!(
             !INDEX.contains("<style"),
             "inline style is refused by the CSP"

@@ -651,3 +651,236 @@ async fn a_template_gets_a_sample_record_and_its_filled_link_is_checked() {
     })
     .await;
 }
+
+// ---- the page without a server (`build-page`'s output) ----------------------
+
+/// `target/page/`, as `cargo run -p clicktodial-web --bin build-page` wrote
+/// it from this very source (a stale build fails here rather than passing
+/// for the page of today).
+fn built_page() -> PathBuf {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/page"));
+    let single = dir.join("clicktodial.html");
+    let html = std::fs::read_to_string(&single).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}: build the page first with `cargo run -p clicktodial-web --bin build-page`",
+            single.display()
+        )
+    });
+    let sources = [
+        include_str!("../../web/page/app.js"),
+        include_str!("../../web/page/app.css"),
+    ];
+    assert!(
+        sources.iter().all(|s| html.contains(s)),
+        "{} is older than web/page/: run build-page again",
+        single.display()
+    );
+    dir.canonicalize().expect("target/page")
+}
+
+fn single_file_url() -> String {
+    format!("file://{}", built_page().join("clicktodial.html").display())
+}
+
+/// Runs `body` against a fresh browser at `url`, then closes the browser
+/// whatever happened, then fails the test if the body did.
+async fn with_url<F>(url: &str, body: F)
+where
+    F: AsyncFnOnce(&Client) -> Result,
+{
+    let browser = Browser::start().await;
+    let outcome = async {
+        goto_ready(browser.client(), url).await?;
+        body(browser.client()).await
+    }
+    .await;
+    browser.close().await;
+    if let Err(e) = outcome {
+        panic!("{e}");
+    }
+}
+
+async fn goto_ready(c: &Client, url: &str) -> Result {
+    c.goto(url)
+        .await
+        .map_err(|e| format!("the page does not load: {e}"))?;
+    wait_for(c, "body[data-ready]").await?;
+    Ok(())
+}
+
+/// `clicktodial lint --format json LINK`: what the terminal says.
+fn lint_json(link: &str) -> Value {
+    let out = common::run(&["lint", "--format", "json", link], "");
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("lint --format json of `{link}`: {e}: {}", out.stdout))
+}
+
+/// The findings listed on the page, in order: `[kind, [start, end] or null,
+/// the text underlined for it]`.
+async fn listed(c: &Client) -> Result<Value> {
+    js(
+        c,
+        "const marks = [...document.querySelectorAll('#link-view mark')];
+         return [...document.querySelectorAll('#findings li[data-kind]')].map((li) => {
+           const n = li.id.replace('finding-', '');
+           const span = li.dataset.span ? li.dataset.span.split(' ').map(Number) : null;
+           const text = marks.filter((m) => m.dataset.findings.split(' ').includes(n))
+             .map((m) => m.textContent).join('');
+           return [li.dataset.kind, span, text];
+         });",
+    )
+    .await
+}
+
+/// The same triples from the command's report: the underline of an empty
+/// span is the character at it (or nothing at the end of the link).
+fn expected_listing(report: &Value) -> Value {
+    let link = report["link"].as_str().unwrap_or_default();
+    let rows: Vec<Value> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let span = f["span"].as_array().map(|s| {
+                let a = s[0].as_u64().unwrap_or(0) as usize;
+                let b = s[1].as_u64().unwrap_or(0) as usize;
+                (a, b)
+            });
+            let text = match span {
+                Some((a, b)) if a < b => link.get(a..b).unwrap_or_default().to_owned(),
+                Some((a, _)) => link
+                    .get(a..)
+                    .and_then(|rest| rest.chars().next())
+                    .map(String::from)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            json!([f["kind"], f["span"], text])
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// The links the page and the command must read alike.
+fn lint_table() -> Vec<String> {
+    let mut links: Vec<String> = [
+        "example1.url",
+        "example2.url",
+        "example3.url",
+        "browser.url",
+    ]
+    .iter()
+    .map(|n| common::vendor(n).trim_end().to_owned())
+    .collect();
+    links.push(common::vendor("example1_wrapped.url"));
+    links.extend(
+        [
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=call%20me&callerId=x",
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[name|José – Müller]oops[a|b]",
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[a|%FF%FE%C3%28]",
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[ctl_callbackUrl|http://crm.example.com/cb]",
+            "not a link",
+        ]
+        .map(str::to_owned),
+    );
+    links
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the page built by build-page; .ci/run does both"]
+async fn the_single_file_from_disk_underlines_example_2_and_loads_nothing_else() {
+    let url = single_file_url();
+    with_url(&url, async |c| {
+        let example2 = common::vendor("example2.url");
+        set_input(c, example2.trim_end()).await?;
+        screenshot(c, "single-file-example2").await?;
+        let (text, nowhere) = underlined(c, "unterminated-token").await?;
+        ensure!(
+            text == "$call_answered_time" && !nowhere,
+            "underlined `{text}`, the token is `$call_answered_time`"
+        );
+        let shown = text_of(c, "#link-view").await?;
+        let report = lint_json(&example2);
+        ensure!(
+            shown == report["link"].as_str().unwrap_or_default(),
+            "the link shown: {shown}"
+        );
+        // The one request is the file itself: no script, style, font, image
+        // or fetch from anywhere.
+        let requests = js(
+            c,
+            "return [performance.getEntriesByType('navigation').map((e) => e.name),
+                     performance.getEntriesByType('resource').map((e) => e.name)];",
+        )
+        .await?;
+        ensure!(
+            requests == json!([[url], []]),
+            "requests other than the file: {requests}"
+        );
+        let footer = text_of(c, "#served-by").await?;
+        ensure!(footer.contains("nothing you type is sent"), "{footer}");
+        let place = js(c, "return document.getElementById('place-section').hidden;").await?;
+        ensure!(place == json!(true), "no simulator to place a call on");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the page built by build-page; .ci/run does both"]
+async fn the_single_file_finds_what_the_command_finds_where_it_finds_it() {
+    with_url(&single_file_url(), async |c| {
+        for link in lint_table() {
+            set_input(c, &link).await?;
+            let page = listed(c).await?;
+            let expected = expected_listing(&lint_json(&link));
+            ensure!(
+                page == expected,
+                "`{link}`:\n page    {page}\n command {expected}"
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// `gzip -9`'s size of `bytes` (what a server would send compressed).
+fn gzip_size(bytes: &[u8]) -> usize {
+    use std::io::Write as _;
+    let mut gzip = Command::new("gzip")
+        .args(["-9", "-c"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gzip runs");
+    let mut stdin = gzip.stdin.take().expect("stdin");
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = gzip.wait_with_output().expect("gzip ends");
+    writer.join().expect("the writer").expect("gzip reads");
+    out.stdout.len()
+}
+
+#[test]
+#[ignore = "needs the page built by build-page; .ci/run builds it"]
+fn the_built_page_keeps_its_size_budgets() {
+    let dir = built_page();
+    let wasm = std::fs::read(dir.join("static/clicktodial_web_bg.wasm")).expect("the .wasm");
+    let html = std::fs::read(dir.join("clicktodial.html")).expect("the single file");
+    let gzip = gzip_size(&wasm);
+    println!(
+        "the .wasm: {} bytes, {gzip} gzip -9; the single file: {} bytes",
+        wasm.len(),
+        html.len()
+    );
+    assert!(wasm.len() <= 600 * 1024, "the .wasm: {} bytes", wasm.len());
+    assert!(
+        gzip <= 250 * 1024,
+        "the .wasm gzip-compressed: {gzip} bytes"
+    );
+    assert!(
+        html.len() <= 900 * 1024,
+        "the single file: {} bytes",
+        html.len()
+    );
+}

@@ -1,7 +1,10 @@
-// The page of `clicktodial serve`. It reads only this server's /api/* JSON
-// (the same JSON as the commands' --format json) and builds every element
-// with DOM calls: text from a link always goes in as text nodes, never as
-// markup.
+// The page of `clicktodial serve`, and of the static builds that need no
+// server. Its answers come from one of two backends with the same JSON (the
+// commands' --format json reports): this server's /api/*, or, when a static
+// build loaded the engine first (globalThis.clicktodialEngine), the library
+// compiled to WebAssembly, in the browser, with nothing sent anywhere.
+// Every element is built with DOM calls: text from a link always goes in as
+// text nodes, never as markup.
 "use strict";
 
 (() => {
@@ -62,6 +65,42 @@
     return [start, Math.max(end, start)];
   }
 
+  // ---- backends ------------------------------------------------------------
+
+  /** The engine of a static build (a promise), or null under `serve`. */
+  const engineReady = globalThis.clicktodialEngine || null;
+
+  /** An answer of the engine in the shape of api()'s. */
+  async function engineCall(call) {
+    let engine;
+    try {
+      engine = await engineReady;
+    } catch (e) {
+      return { status: 0, ok: false, data: { error: "the page's engine did not load in this browser" } };
+    }
+    try {
+      return { status: 200, ok: true, data: JSON.parse(call(engine)) };
+    } catch (e) {
+      return { status: 400, ok: false, data: { error: String((e && e.message) || e) } };
+    }
+  }
+
+  const backend = engineReady
+    ? {
+      lint: (link) => engineCall((w) => w.lint(link)),
+      explain: (link) => engineCall((w) => w.explain(link)),
+      simulate: (link, call) => engineCall((w) => w.simulate(link, JSON.stringify(call), Date.now())),
+      fill: (template, fields) => engineCall((w) => w.fill(template, JSON.stringify(fields))),
+      examples: () => engineCall((w) => w.examples()),
+    }
+    : {
+      lint: (link) => api("/api/lint", { link }),
+      explain: (link) => api("/api/explain", { link }),
+      simulate: (link, call) => api("/api/simulate", { link, ...call }),
+      fill: (template, fields) => api("/api/fill", { template, fields }),
+      examples: () => api("/api/examples"),
+    };
+
   async function api(path, body) {
     const init = body === undefined
       ? { method: "GET" }
@@ -115,6 +154,9 @@
   }
 
   function isTemplate(text) {
+    const reading = $("reading").value;
+    if (reading === "link") return false;
+    if (reading === "template") return true;
     return /\{!\s*[^}\s]/.test(text);
   }
 
@@ -135,15 +177,15 @@
     }
   }
 
-  /** The template's merge fields filled with the sample record, via /api/fill. */
+  /** The template's merge fields filled with the sample record. */
   async function fillTemplate(template) {
-    const names = await api("/api/fill", { template, fields: {} });
+    const names = await backend.fill(template, {});
     if (!names.ok) return { error: names.data.error || "the template could not be read" };
     const all = names.data.missing || [];
     renderFields(all);
     const fields = {};
     for (const n of all) fields[n] = fieldValues.get(n) ?? "";
-    const filled = await api("/api/fill", { template, fields });
+    const filled = await backend.fill(template, fields);
     if (!filled.ok) return { error: filled.data.error || "the template could not be filled" };
     if (typeof filled.data.link !== "string") {
       const first = (filled.data.findings || [])[0];
@@ -202,7 +244,13 @@
     findings.forEach((f, n) => {
       const s = spans.find((x) => x.n === n);
       const severity = f.severity === "error" ? "error" : "warning";
-      const item = el("li", { id: `finding-${n + 1}`, class: severity, "data-kind": f.kind },
+      const item = el("li", {
+        id: `finding-${n + 1}`,
+        class: severity,
+        "data-kind": f.kind,
+        // The report's span (UTF-8 byte offsets), as given.
+        "data-span": Array.isArray(f.span) ? f.span.join(" ") : null,
+      },
         el("div", { class: "finding-head" },
           el("span", { class: `badge ${severity}` }, severity),
           el("code", { class: "kind" }, f.kind)),
@@ -284,7 +332,7 @@
 
   async function simulate(link, seq) {
     const out = $("sim-result");
-    const r = await api("/api/simulate", { link, ...callArgs() });
+    const r = await backend.simulate(link, callArgs());
     if (seq !== current.seq) return;
     out.replaceChildren();
     if (!r.ok) {
@@ -354,7 +402,7 @@
 
   // ---- the run -------------------------------------------------------------
 
-  const current = { seq: 0, link: "" };
+  const current = { seq: 0, link: "", shown: false };
 
   function status(text) {
     $("status").textContent = text;
@@ -381,10 +429,7 @@
       link = filled.link;
       $("filled").textContent = link;
     }
-    const [lint, explain] = await Promise.all([
-      api("/api/lint", { link }),
-      api("/api/explain", { link }),
-    ]);
+    const [lint, explain] = await Promise.all([backend.lint(link), backend.explain(link)]);
     if (seq !== current.seq) return;
     if (!lint.ok) {
       status(`Cannot check: ${lint.data.error ?? lint.status}`);
@@ -394,6 +439,11 @@
     const findings = lint.data.findings || [];
     renderFindings(lint.data.link, findings);
     show("findings-section", true);
+    if (!current.shown) {
+      current.shown = true;
+      // For the budget "first findings within 200 ms of navigation".
+      performance.mark("clicktodial:first-findings");
+    }
     const errors = findings.filter((f) => f.severity === "error").length;
     const noun = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
     status(findings.length === 0 ? "Clean: no findings."
@@ -402,9 +452,10 @@
     const accepted = explain.ok && renderExplain(explain.data);
     show("explain-section", isLink);
     show("simulate-section", accepted);
-    show("place-section", isLink);
+    show("place-section", isLink && !engineReady);
     $("place-result").replaceChildren();
     if (accepted) await simulate(current.link, seq);
+    if (seq === current.seq) saveFragment();
   }
 
   let timer = null;
@@ -414,23 +465,192 @@
   }
 
   async function example(name) {
-    const r = await api("/api/examples");
+    const r = await backend.examples();
     if (!r.ok) return;
     $("input").value = r.data[name];
     run();
   }
 
-  document.addEventListener("DOMContentLoaded", () => {
+  // ---- share links -----------------------------------------------------------
+  //
+  // The page's state (the text, how it is read, the sample record, the call's
+  // settings) as JSON, deflate-raw compressed and base64url-encoded after
+  // `#s=` in the address. Browsers never send the fragment to a server; the
+  // page only reads it, and reads it as data: strings into inputs.
+
+  const SHARE_PREFIX = "#s=";
+  /** The state a fragment may unpack to: a decompression bomb stops here. */
+  const MAX_STATE_BYTES = 4 << 20;
+  /** The longest fragment the page reads (browsers cap addresses at about 2 MB). */
+  const MAX_FRAGMENT = 2 << 20;
+  /** The longest fragment kept in the address bar as the page changes. */
+  const MAX_LIVE_FRAGMENT = 64 << 10;
+  const SIM_INPUTS = {
+    tz: "sim-tz", answered: "sim-answered", duration: "sim-duration", record: "sim-record",
+    fails: "sim-fails", codes: "sim-codes", notes: "sim-notes",
+  };
+
+  function pageState() {
+    const call = {};
+    for (const [key, id] of Object.entries(SIM_INPUTS)) call[key] = $(id).value;
+    const fields = {};
+    for (const input of $("fields").querySelectorAll("input")) fields[input.dataset.field] = input.value;
+    return { v: 1, text: $("input").value, reading: $("reading").value, fields, call };
+  }
+
+  function restoreState(state) {
+    if (!state || typeof state !== "object" || state.v !== 1) throw new Error("not a share link of this page");
+    const text = (v) => (typeof v === "string" ? v : "");
+    $("input").value = text(state.text);
+    $("reading").value = ["auto", "link", "template"].includes(state.reading) ? state.reading : "auto";
+    const call = state.call && typeof state.call === "object" ? state.call : {};
+    for (const [key, id] of Object.entries(SIM_INPUTS)) {
+      if (typeof call[key] === "string") $(id).value = call[key];
+    }
+    fieldValues.clear();
+    if (state.fields && typeof state.fields === "object") {
+      for (const [name, value] of Object.entries(state.fields)) {
+        if (typeof value === "string") fieldValues.set(name, value);
+      }
+    }
+    // The inputs are rebuilt for the restored template, with these values.
+    $("fields").replaceChildren();
+  }
+
+  function base64urlEncode(bytes) {
+    if (typeof bytes.toBase64 === "function") return bytes.toBase64({ alphabet: "base64url", omitPadding: true });
+    let binary = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function base64urlDecode(text) {
+    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    return Uint8Array.from(atob(b64 + "===".slice((b64.length + 3) % 4)), (c) => c.charCodeAt(0));
+  }
+
+  async function pack(state) {
+    const json = new TextEncoder().encode(JSON.stringify(state));
+    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+    return base64urlEncode(new Uint8Array(await new Response(stream).arrayBuffer()));
+  }
+
+  async function unpack(text) {
+    if (text.length > MAX_FRAGMENT || !/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not a share link of this page");
+    const stream = new Blob([base64urlDecode(text)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    const reader = stream.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > MAX_STATE_BYTES) {
+        await reader.cancel();
+        throw new Error("the share link unpacks to more than 4 MiB");
+      }
+      chunks.push(value);
+    }
+    const all = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(all));
+  }
+
+  const share = { written: "" };
+
+  function addressWithout() {
+    return location.href.split("#")[0];
+  }
+
+  /** Keeps the address bar's fragment in step with the page (when short enough). */
+  async function saveFragment() {
+    let hash = "";
+    try {
+      const packed = await pack(pageState());
+      if (packed.length <= MAX_LIVE_FRAGMENT) hash = SHARE_PREFIX + packed;
+    } catch (e) {
+      hash = "";
+    }
+    if (hash === share.written && location.hash === hash) return;
+    share.written = hash;
+    try {
+      history.replaceState(null, "", addressWithout() + hash);
+    } catch (e) {
+      // An address the browser refuses: the button still gives the link.
+    }
+  }
+
+  async function copyShareLink() {
+    const note = $("share-status");
+    let packed;
+    try {
+      packed = await pack(pageState());
+    } catch (e) {
+      note.textContent = "This browser cannot compress the page's state (no CompressionStream).";
+      return;
+    }
+    const url = addressWithout() + SHARE_PREFIX + packed;
+    const box = $("share-link");
+    box.value = url;
+    box.hidden = false;
+    box.select();
+    const long = url.length > MAX_FRAGMENT ? " It is longer than browsers keep: share a shorter text." : "";
+    let copied = false;
+    try {
+      if (navigator.clipboard) {
+        copied = await Promise.race([
+          navigator.clipboard.writeText(url).then(() => true),
+          new Promise((resolve) => setTimeout(() => resolve(false), 1000)),
+        ]);
+      }
+    } catch (e) {
+      copied = false;
+    }
+    note.textContent = (copied
+      ? `Copied the share link (${url.length} characters).`
+      : `Copy the share link from the box (${url.length} characters).`) +
+      " Whoever opens it sees this page as it is now; the state stays after the # and is never sent." + long;
+  }
+
+  async function restoreFromFragment() {
+    const hash = location.hash;
+    if (!hash.startsWith(SHARE_PREFIX) || hash === share.written) return false;
+    share.written = hash;
+    try {
+      restoreState(await unpack(hash.slice(SHARE_PREFIX.length)));
+      return true;
+    } catch (e) {
+      $("share-status").textContent = `The address's share link cannot be read: ${String((e && e.message) || e)}.`;
+      return false;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", async () => {
     $("input").addEventListener("input", schedule);
     $("check").addEventListener("click", run);
+    $("reading").addEventListener("change", run);
     $("example1").addEventListener("click", () => example("example1"));
     $("example2").addEventListener("click", () => example("example2"));
     $("simulate").addEventListener("click", () => simulate(current.link, current.seq));
     $("place").addEventListener("click", place);
-    for (const id of ["sim-tz", "sim-answered", "sim-duration", "sim-record", "sim-fails", "sim-codes", "sim-notes"]) {
+    $("share").addEventListener("click", copyShareLink);
+    for (const id of Object.values(SIM_INPUTS)) {
       $(id).addEventListener("change", () => simulate(current.link, current.seq));
     }
+    window.addEventListener("hashchange", async () => {
+      if (await restoreFromFragment()) run();
+    });
+    if (engineReady) {
+      $("served-by").textContent = "This page runs in your browser: nothing you type is sent anywhere.";
+    }
+    const restored = await restoreFromFragment();
     document.body.dataset.ready = "true";
-    if ($("input").value.trim()) run();
+    if (restored || $("input").value.trim()) run();
   });
 })();
