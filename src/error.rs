@@ -72,6 +72,26 @@ pub enum ParseErrorKind {
 }
 
 impl ParseErrorKind {
+    /// The stable kebab-case code (see the table in [`diagnostic`](crate::diagnostic)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ParseErrorKind;
+    /// assert_eq!(ParseErrorKind::UnterminatedPair.code(), "unterminated-pair");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            ParseErrorKind::UnterminatedPair => "unterminated-pair",
+            ParseErrorKind::MissingSeparator => "missing-separator",
+            ParseErrorKind::EmptyName => "empty-name",
+            ParseErrorKind::TextBetweenPairs => "text-between-pairs",
+            ParseErrorKind::InvalidSystemValue { .. } => "invalid-system-value",
+            ParseErrorKind::MissingField(_) => "missing-field",
+            ParseErrorKind::UnknownResultCode(_) => "unknown-result-code",
+        }
+    }
+
     /// Which part of the crate's input the error is about.
     ///
     /// # Example
@@ -491,6 +511,49 @@ pub enum RequestErrorKind {
     },
 }
 
+impl RequestErrorKind {
+    /// The stable kebab-case code (see the table in
+    /// [`diagnostic`](crate::diagnostic)); a malformed `ctl_userdata` or
+    /// `extTransactionData` has its grammar error's code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let err = ClickToDialRequest::from_query("phone=abc").unwrap_err();
+    /// assert_eq!(err.kind().code(), "invalid-phone");
+    /// let err = ClickToDialRequest::from_query("phone=1&ctl_userdata=[a").unwrap_err();
+    /// assert_eq!(err.kind().code(), "unterminated-pair");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            RequestErrorKind::InvalidUrl(_) => "invalid-url",
+            RequestErrorKind::NotHttps(_) => "not-https",
+            RequestErrorKind::MissingPhone => "missing-phone",
+            RequestErrorKind::InvalidPhone { .. } => "invalid-phone",
+            RequestErrorKind::NotDigits { .. } => "not-digits",
+            RequestErrorKind::Overflow { .. } => "overflow",
+            RequestErrorKind::Data { error, .. } => error.kind().code(),
+            RequestErrorKind::CallbackScheme(_) => "callback-scheme",
+            RequestErrorKind::CallbackNotHttps => "callback-not-https",
+            RequestErrorKind::CallbackNoHost => "callback-no-host",
+            RequestErrorKind::CallbackPrivateHost(_) => "callback-private-host",
+            RequestErrorKind::Method { .. } => "method-not-allowed",
+            RequestErrorKind::ContentType(_) => "content-type-not-allowed",
+            RequestErrorKind::Charset(_) => "charset-not-supported",
+            RequestErrorKind::BodyTooLarge { .. } => "body-too-large",
+            RequestErrorKind::BodyNotUtf8(_) => "body-not-utf8",
+            RequestErrorKind::CallbackBody(_) => "callback-body",
+            RequestErrorKind::Credential { .. } => "credential-not-allowed",
+            RequestErrorKind::Target { .. } => "bad-target",
+            RequestErrorKind::Answer { .. } => "vendor-answer",
+            RequestErrorKind::ExtraParameter { .. } => "extra-parameter",
+            RequestErrorKind::CallbackTooLong { .. } => "callback-too-long",
+            RequestErrorKind::CallbackToken { .. } => "callback-token",
+        }
+    }
+}
+
 /// A request, link or callback URL was refused. `Display` names the
 /// parameter and shows the offending text (never a password); when the
 /// error was found in a link, query or form body, it also shows where: the
@@ -504,7 +567,7 @@ pub enum RequestErrorKind {
 ///
 /// let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
 /// assert_eq!(err.parameter(), Some("phone"));
-/// assert_eq!(err.span(), Some(6..7));
+/// assert_eq!(err.span(), Some(6..22));
 /// assert!(err.to_string().contains("{!Account.Phone}"));
 /// ```
 ///

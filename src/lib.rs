@@ -150,6 +150,9 @@
 // The typed errors every room reports with.
 mod error;
 
+// The one diagnostic model: findings, their spans, the table of codes.
+pub mod diagnostic;
+
 // The one percent-encoding set the crate writes URLs with.
 mod encode;
 
@@ -187,13 +190,18 @@ pub mod signing;
 // The one sanitiser and the one redactor: how outside text is quoted.
 pub mod redact;
 
+// One checker for links and templates.
+mod check;
+
 pub use chrono;
 pub use chrono_tz;
 #[cfg(feature = "http")]
 pub use http;
 pub use url;
 
+pub use check::{check, Checked, ReadAs};
 pub use compiled::{CallBuffers, CompiledLink};
+pub use diagnostic::{Finding, LineColumn, Severity, Span, SpanText};
 pub use error::{
     Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
 };
@@ -210,6 +218,7 @@ pub use request::crm::{
     LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
 };
 pub use request::link::{LinkMap, LinkParam};
+pub use request::reading::LinkReading;
 pub use request::{ClickToDialRequest, RequestDiagnostic};
 pub use system::{known_system_name, Action, Integration, LaunchMode, SystemData};
 pub use token::{

@@ -42,6 +42,7 @@
 //! `tests/lint_bounds.rs` measures with a counting allocator.
 
 mod template;
+mod written;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -185,11 +186,102 @@ pub enum LintKind {
     /// assert_eq!(LinkTemplate::lint_text(text)[0].kind, LintKind::UrlEncodeInCustomLink);
     /// ```
     UrlEncodeInCustomLink,
+    /// A `#` outside percent-encoding in a link: everything after it is
+    /// the URL's fragment, which a browser never sends, so the rest of the
+    /// value and every parameter and pair after it (a `ctl_callbackUrl`
+    /// too) never reach the contact center. The fix is `%23`
+    /// ([`Lint::replacement`]).
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata=[a|#42][b|2]";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.kind, LintKind::UnencodedHash);
+    /// assert_eq!(&link[lint.link_span().unwrap()], "#");
+    /// assert_eq!(lint.replacement(), Some("%23"));
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    UnencodedHash,
+    /// A parameter the contact center does not read: a misspelled or
+    /// differently-cased vendor parameter (`callerid`, `caller Id`,
+    /// `Phone`), with the nearest vendor name as its replacement, or any
+    /// other name (kept as [`extra`](crate::ClickToDialRequest::extra)).
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&callerid=5251990";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.kind, LintKind::UnknownParameter);
+    /// assert_eq!(lint.replacement(), Some("callerId"));
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    UnknownParameter,
+    /// A raw `+` before a digit in a query value: every form decoder reads
+    /// it as a space, so `+1 650…` arrives as ` 1 650…`. The fix is `%2B`.
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=+16505550142";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.kind, LintKind::RawPlus);
+    /// assert_eq!(lint.replacement(), Some("%2B"));
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    RawPlus,
+    /// A `prefix` and a `phone` that already starts with `+` and the same
+    /// country code: the country code is dialled twice.
+    ///
+    /// ```
+    /// use clicktodial::{ClickToDialRequest, LintKind};
+    /// let mut req = ClickToDialRequest::new("+1 650 555 0142");
+    /// req.prefix = Some("1".into());
+    /// let lint = &req.lint()[0];
+    /// assert_eq!(lint.kind, LintKind::CountryCodeTwice);
+    /// assert!(lint.message.contains("`116505550142`"));
+    /// ```
+    CountryCodeTwice,
 }
 
 impl LintKind {
     /// How many kinds there are (for the per-kind counts).
-    const COUNT: usize = LintKind::UrlEncodeInCustomLink as usize + 1;
+    const COUNT: usize = LintKind::CountryCodeTwice as usize + 1;
+
+    /// The stable kebab-case code (see the table in
+    /// [`diagnostic`](crate::diagnostic)).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::LintKind;
+    /// assert_eq!(LintKind::UnexpandedMergeField.code(), "unexpanded-merge-field");
+    /// ```
+    pub fn code(self) -> &'static str {
+        match self {
+            LintKind::UnterminatedToken => "unterminated-token",
+            LintKind::UnknownToken => "unknown-token",
+            LintKind::UnexpandedMergeField => "unexpanded-merge-field",
+            LintKind::ActionWithoutIntegration => "action-without-integration",
+            LintKind::LaunchExtWithoutLaunch => "launch-ext-without-launch",
+            LintKind::TenantSetNewRecordId => "tenant-set-new-record-id",
+            LintKind::InsecureCallbackUrl => "insecure-callback-url",
+            LintKind::UnknownSystemName => "unknown-system-name",
+            LintKind::DuplicateName => "duplicate-name",
+            LintKind::CreateWithoutObjectType => "create-without-object-type",
+            LintKind::InvalidSystemValue => "invalid-system-value",
+            LintKind::CallbackUrlToken => "callback-url-token",
+            LintKind::PhoneExtension => "phone-extension",
+            LintKind::WhiteSpaceInParameterName => "white-space-in-parameter-name",
+            LintKind::WhiteSpaceInValue => "white-space-in-value",
+            LintKind::LostPairInValue => "lost-pair-in-value",
+            LintKind::MergeFieldInCallbackHost => "merge-field-in-callback-host",
+            LintKind::UnprotectedMergeField => "unprotected-merge-field",
+            LintKind::UrlEncodeInCustomLink => "url-encode-in-custom-link",
+            LintKind::UnencodedHash => "unencoded-hash",
+            LintKind::UnknownParameter => "unknown-parameter",
+            LintKind::RawPlus => "raw-plus",
+            LintKind::CountryCodeTwice => "country-code-twice",
+        }
+    }
 
     /// What a summary lint calls several lints of this kind.
     fn plural(self) -> &'static str {
@@ -213,6 +305,10 @@ impl LintKind {
             LintKind::MergeFieldInCallbackHost => "merge fields in callback hosts",
             LintKind::UnprotectedMergeField => "unprotected merge fields",
             LintKind::UrlEncodeInCustomLink => "URLENCODE merge fields",
+            LintKind::UnencodedHash => "unencoded `#`s",
+            LintKind::UnknownParameter => "unknown parameters",
+            LintKind::RawPlus => "raw `+`s",
+            LintKind::CountryCodeTwice => "country codes dialled twice",
         }
     }
 }
@@ -254,6 +350,11 @@ pub struct Lint {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     link_span: Option<Range<usize>>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    replacement: Option<String>,
 }
 
 impl Lint {
@@ -271,7 +372,26 @@ impl Lint {
             span,
             parameter: None,
             link_span: None,
+            replacement: None,
         }
+    }
+
+    /// The text to put in place of what the lint is about (its
+    /// [`link_span`](Lint::link_span) where it has one), as it must be typed
+    /// there, when there is one obvious fix: `%23` for a `#`, `%2B` for a
+    /// raw `+`, the vendor's name for a misspelled parameter.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::ClickToDialRequest;
+    /// let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&queue+id=42";
+    /// let lint = &ClickToDialRequest::lint_link(link)?[0];
+    /// assert_eq!(lint.replacement(), Some("queue_id"));
+    /// # Ok::<(), clicktodial::RequestError>(())
+    /// ```
+    pub fn replacement(&self) -> Option<&str> {
+        self.replacement.as_deref()
     }
 
     /// Byte range, in the `ctl_userdata` text the data was parsed from, of
@@ -416,6 +536,24 @@ impl<'m> Lints<'m> {
         self.list.push(lint);
     }
 
+    /// Adds a lint placed at `link_span` in the link, with the text to put
+    /// there.
+    pub(crate) fn push_fix(
+        &mut self,
+        kind: LintKind,
+        link_span: Range<usize>,
+        replacement: String,
+        message: impl FnOnce() -> String,
+    ) {
+        let before = self.list.len();
+        self.push_placed(kind, None, Some(link_span), message);
+        if self.list.len() > before {
+            if let Some(lint) = self.list.last_mut() {
+                lint.replacement = Some(replacement);
+            }
+        }
+    }
+
     /// The lints, with one summary for each kind that hid some.
     pub(crate) fn finish(mut self) -> Vec<Lint> {
         for (i, &hidden) in self.hidden.iter().enumerate() {
@@ -442,7 +580,7 @@ impl<'m> Lints<'m> {
 /// A message cut to [`Lint::MAX_MESSAGE_LEN`] bytes, on a character
 /// boundary. Messages quote outside text through [`Shown`] and stay well
 /// under the limit; this only makes the bound hold by construction.
-fn bounded(mut message: String) -> String {
+pub(crate) fn bounded(mut message: String) -> String {
     if message.len() > Lint::MAX_MESSAGE_LEN {
         let mut cut = Lint::MAX_MESSAGE_LEN - '…'.len_utf8();
         while !message.is_char_boundary(cut) {
@@ -525,12 +663,20 @@ impl ClickToDialRequest {
             ClickToDialRequest::from_query_lenient(link)?
         };
         let map = LinkMap::new(link);
-        Ok(req.lint_in(Some(&map)))
+        Ok(req.lint_in(Some((link, &map))))
     }
 
-    fn lint_in(&self, map: Option<&LinkMap>) -> Vec<Lint> {
+    /// Lints the request; with the link it was read from (and its map),
+    /// also what only the link as written shows.
+    pub(crate) fn lint_in(&self, link: Option<(&str, &LinkMap)>) -> Vec<Lint> {
+        let map = link.map(|(_, m)| m);
         let param = |name: &str| map.and_then(|m| m.param(name));
         let mut lints = Lints::new(At::default());
+        if let Some((text, map)) = link {
+            written::unencoded_hash(&mut lints, text, map);
+            written::unknown_parameters(&mut lints, map);
+            written::raw_plus(&mut lints, text, map);
+        }
         if let Some(map) = map {
             for p in map.params() {
                 let trimmed = p.name().trim();
@@ -578,7 +724,8 @@ impl ClickToDialRequest {
             userdata: false,
             link: param("phone"),
         };
-        phone_extension(&mut lints, &self.phone);
+        phone_extension(&mut lints, self);
+        written::country_code_twice(&mut lints, self, link);
         if let Some(data) = &self.userdata {
             lints.at = At {
                 parameter: Some("ctl_userdata"),
@@ -619,7 +766,8 @@ impl ClickToDialRequest {
 }
 
 /// A trailing extension in `phone`: it is not dialled.
-fn phone_extension(lints: &mut Lints<'_>, phone: &str) {
+fn phone_extension(lints: &mut Lints<'_>, req: &ClickToDialRequest) {
+    let phone = req.phone.as_str();
     let (number, Some(extension)) = split_extension(phone) else {
         return;
     };
@@ -632,7 +780,7 @@ fn phone_extension(lints: &mut Lints<'_>, phone: &str) {
         .map_or(phone.len(), |i| number.len() + i + extension.len());
     let start = (number.len() + lead).min(end);
     lints.push(LintKind::PhoneExtension, Some(start..end), || {
-        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        let digits = req.dial_string();
         format!(
             "`phone` `{}`: the extension `{extension}` is not dialled (the call goes to \
              `{digits}`); the agent dials it once the call is answered, so put it where the \
@@ -1138,30 +1286,10 @@ fn duplicates(lints: &mut Lints<'_>, data: &UserData<'_>) {
     }
 }
 
-/// Edit distance, for suggesting the known name an unknown one was meant as.
+/// Edit distance in any ASCII case (`strsim`'s Levenshtein), for
+/// suggesting the known name an unknown one was meant as.
 fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = i;
-        // The cell left of the first column. (Any start from `i` up is the
-        // same: the first cell's cost, `i` plus 0 or 1, is never above it.)
-        let mut left = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let up = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let cost = diagonal + usize::from(!ca.eq_ignore_ascii_case(cb));
-            let cell = cost.min(up + 1).min(left + 1);
-            diagonal = up;
-            if let Some(slot) = row.get_mut(j + 1) {
-                *slot = cell;
-            }
-            left = cell;
-        }
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-    }
-    row.last().copied().unwrap_or(0)
+    strsim::levenshtein(&a.to_ascii_lowercase(), &b.to_ascii_lowercase())
 }
 
 /// The known system name `name` is closest to, within 3 edits.

@@ -313,7 +313,7 @@ mod tests {
         let kinds: Vec<_> = c.findings.iter().map(|f| f.kind.as_str()).collect();
         assert_eq!(kinds, ["invalid-phone", "unterminated-pair"]);
         let span = c.findings[0].span.clone().unwrap();
-        assert_eq!(&c.link[span], "{", "the offending character");
+        assert_eq!(&c.link[span], "{!Account.Phone}", "the merge field, whole");
         assert!(c.findings[0]
             .help
             .as_deref()
@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn a_missing_phone_then_the_data() {
         for link in [
-            "https://h.example.com/AGUI/make_call.php?ctl_userdata=[a|$year]#top",
+            "https://h.example.com/AGUI/make_call.php?ctl_userdata=[a|$year]",
             "https://h.example.com/AGUI/make_call.php?phone=&ctl_userdata=[a|$year]",
         ] {
             let c = check(link);

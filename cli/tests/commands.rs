@@ -92,8 +92,9 @@ fn a_broken_link_has_every_problem_underlined() {
         );
         link[a..b].to_owned()
     };
-    // The library places a refused parameter at its offending character.
-    assert_eq!(span(0), "{");
+    // The library places a refused parameter at its offending text: a
+    // merge field whole.
+    assert_eq!(span(0), "{!Account.Phone}");
     assert_eq!(span(1), "x ");
     assert_eq!(span(2), "[c|d");
     assert_eq!(span(3), "{!Account.Id}");

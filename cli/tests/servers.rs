@@ -231,9 +231,10 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
     assert_eq!(bad.status(), 400);
     let bad: Value = bad.json().await.unwrap();
     assert_eq!(bad["findings"][0]["kind"], "invalid-phone");
-    // Placed in the query as it arrived (before decoding): the `{`.
+    // Placed in the query as it arrived (before decoding): the merge
+    // field, whole.
     assert_eq!(bad["findings"][0]["in"], "query");
-    assert_eq!(bad["findings"][0]["span"], serde_json::json!([6, 9]));
+    assert_eq!(bad["findings"][0]["span"], serde_json::json!([6, 26]));
 
     let posted = client()
         .post(format!("{}/AGUI/make_call.php?phone=6502928880", serve.url))

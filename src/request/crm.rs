@@ -622,6 +622,32 @@ pub enum LinkTemplateErrorKind {
     ReservedCharacter,
 }
 
+impl LinkTemplateErrorKind {
+    /// The stable kebab-case code (see the table in
+    /// [`diagnostic`](crate::diagnostic)); a dial parameter or data error
+    /// has the request's or grammar's code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::LinkTemplateErrorKind;
+    /// assert_eq!(LinkTemplateErrorKind::NotALink.code(), "not-a-template");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            LinkTemplateErrorKind::UnterminatedMergeField => "unterminated-merge-field",
+            LinkTemplateErrorKind::Syntax(_) => "merge-field-syntax",
+            LinkTemplateErrorKind::UnsupportedFunction(_) => "unsupported-function",
+            LinkTemplateErrorKind::MissingField(_) => "missing-record-field",
+            LinkTemplateErrorKind::TooLong => "merge-field-too-long",
+            LinkTemplateErrorKind::NotALink => "not-a-template",
+            LinkTemplateErrorKind::Request(kind) => kind.code(),
+            LinkTemplateErrorKind::Data { error, .. } => error.kind().code(),
+            LinkTemplateErrorKind::ReservedCharacter => "reserved-character",
+        }
+    }
+}
+
 /// A problem with a link template, with its byte range in the template
 /// text as given.
 ///

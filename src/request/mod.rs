@@ -52,6 +52,7 @@
 
 pub(crate) mod crm;
 pub(crate) mod link;
+pub(crate) mod reading;
 
 use std::fmt;
 use std::ops::Range;
@@ -258,6 +259,88 @@ impl<'t> Raw<'t> {
         ))
     }
 
+    /// Reads every parameter, refusing none: each dial parameter that does
+    /// not validate is left out of the request (an empty `phone`) and
+    /// reported; the data is read leniently. Also whether `phone` is
+    /// readable (the dial string can be told).
+    fn read_all(
+        self,
+    ) -> (
+        ClickToDialRequest,
+        Vec<RequestError>,
+        Vec<RequestDiagnostic>,
+        bool,
+    ) {
+        let mut errors = Vec::new();
+        let phone = match &self.phone {
+            Some(slot) if !slot.value.is_empty() => match check_phone(&slot.value) {
+                Ok(()) => Some(slot.value.clone()),
+                Err((e, at)) => {
+                    errors.push(self.place(e, slot, at));
+                    None
+                }
+            },
+            _ => {
+                errors.push(RequestErrorKind::MissingPhone.into());
+                None
+            }
+        };
+        let mut digits = |parameter, slot: &Option<Slot>| match slot {
+            Some(slot) => match check_digits(parameter, &slot.value) {
+                Ok(()) => Some(slot.value.clone()),
+                Err((e, at)) => {
+                    errors.push(self.place(e, slot, at));
+                    None
+                }
+            },
+            None => None,
+        };
+        let prefix = digits(PREFIX, &self.prefix);
+        let caller_id = digits(CALLER_ID, &self.caller_id);
+        let mut id = |parameter, slot: &Option<Slot>| match slot {
+            Some(slot) => {
+                parse_id(parameter, Some(slot.value.clone())).unwrap_or_else(|(e, at)| {
+                    errors.push(self.place(e, slot, at));
+                    None
+                })
+            }
+            None => None,
+        };
+        let dialplan_id = id(DIALPLAN_ID, &self.dialplan_id);
+        let queue_id = id(QUEUE_ID, &self.queue_id);
+        let mut diagnostics = Vec::new();
+        // Lenient reads never fail.
+        let userdata = self
+            .data(
+                CTL_USERDATA,
+                &self.userdata,
+                Mode::Lenient,
+                &mut diagnostics,
+            )
+            .unwrap_or_default();
+        let ext_transaction_data = self
+            .data(
+                EXT_TRANSACTION_DATA,
+                &self.ext,
+                Mode::Lenient,
+                &mut diagnostics,
+            )
+            .unwrap_or_default()
+            .map(ExtTransactionData::from);
+        let readable = phone.is_some();
+        let request = ClickToDialRequest {
+            prefix,
+            phone: phone.unwrap_or_default(),
+            caller_id,
+            dialplan_id,
+            queue_id,
+            userdata,
+            ext_transaction_data,
+            extra: last_of_each(self.extra),
+        };
+        (request, errors, diagnostics, readable)
+    }
+
     /// Parses `ctl_userdata` or `extTransactionData`: strictly (an error
     /// names the parameter and points into the text), or leniently (every
     /// skipped part becomes a diagnostic placed in the text).
@@ -315,6 +398,35 @@ impl<'t> Raw<'t> {
         }
         Ok(Some(data.into_owned()))
     }
+}
+
+/// A whole URL the URL parser reads, with the scheme `https`; else the
+/// error (a wrong scheme placed where it stands).
+fn check_scheme(url: &str) -> Result<(), RequestError> {
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
+    if parsed.scheme() != "https" {
+        let err = RequestError::from(RequestErrorKind::NotHttps(parsed.scheme().to_owned()));
+        // The scheme, where it stands (after any leading white space).
+        let start = url.len() - url.trim_start().len();
+        let span = start..start + parsed.scheme().len();
+        let shown = link::excerpt(url, &span, start);
+        return Err(err.placed(span, shown, false));
+    }
+    Ok(())
+}
+
+/// The raw parameters of a whole URL's query.
+fn url_raw(url: &str) -> Raw<'_> {
+    let mut raw = Raw::default();
+    // As the URL parser does, trailing spaces and control characters are
+    // not part of the link.
+    let end = url.trim_end_matches(|c: char| c <= ' ').len();
+    match link::url_query(url) {
+        Some(range) => raw.read(url, range.start..range.end.min(end), false, true),
+        None => raw.read("", 0..0, false, true),
+    }
+    raw
 }
 
 /// The byte range of the character at `at` in `text` (empty at the end).
@@ -610,7 +722,14 @@ fn check_phone(phone: &str) -> Result<(), (RequestError, Option<Range<usize>>)> 
         .char_indices()
         .find(|&(_, c)| !c.is_ascii_digit() && !is_phone_formatting(c))
     {
-        return Err((error(), Some(at..at + c.len_utf8())));
+        // A merge field is underlined whole, to its `}`.
+        let end = match number.get(at..) {
+            Some(rest) if rest.starts_with("{!") => {
+                rest.find('}').map_or(number.len(), |e| at + e + 1)
+            }
+            _ => at + c.len_utf8(),
+        };
+        return Err((error(), Some(at..end)));
     }
     if !number.bytes().any(|b| b.is_ascii_digit()) {
         return Err((error(), None));
@@ -729,25 +848,8 @@ impl ClickToDialRequest {
     }
 
     fn read_url(url: &str, mode: Mode) -> Result<Found, RequestError> {
-        let parsed = url::Url::parse(url.trim())
-            .map_err(|e| RequestError::new(RequestErrorKind::InvalidUrl(e)))?;
-        if parsed.scheme() != "https" {
-            let err = RequestError::from(RequestErrorKind::NotHttps(parsed.scheme().to_owned()));
-            // The scheme, where it stands (after any leading white space).
-            let start = url.len() - url.trim_start().len();
-            let span = start..start + parsed.scheme().len();
-            let shown = link::excerpt(url, &span, start);
-            return Err(err.placed(span, shown, false));
-        }
-        let mut raw = Raw::default();
-        // As the URL parser does, trailing spaces and control characters
-        // are not part of the link.
-        let end = url.trim_end_matches(|c: char| c <= ' ').len();
-        match link::url_query(url) {
-            Some(range) => raw.read(url, range.start..range.end.min(end), false, true),
-            None => raw.read("", 0..0, false, true),
-        }
-        raw.finish(mode)
+        check_scheme(url)?;
+        url_raw(url).finish(mode)
     }
 
     /// Parses a query string (with or without its leading `?`).

@@ -11,6 +11,7 @@
 mod checks;
 
 mod compiled;
+mod diagnostics;
 mod flow;
 mod fuzz_corpus;
 mod grammar;

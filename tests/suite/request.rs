@@ -156,7 +156,7 @@ fn error_messages_escape_line_breaks_in_the_offending_text() {
     let err = ClickToDialRequest::from_query("phone={!Account.Phone}").unwrap_err();
     assert!(
         err.to_string()
-            .contains("got `{!Account.Phone}` (at link bytes 6..7"),
+            .contains("got `{!Account.Phone}` (at link bytes 6..22"),
         "{err}"
     );
 }
