@@ -26,6 +26,40 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// `GET url` with `headers`.
+async fn get(url: impl reqwest::IntoUrl, headers: &[(&str, &str)]) -> reqwest::Response {
+    send(client().get(url), headers).await
+}
+
+/// `POST url` with a JSON body and `headers`.
+async fn post_json(
+    url: impl reqwest::IntoUrl,
+    body: &Value,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    send(client().post(url).json(body), headers).await
+}
+
+/// `POST url` with a form body and `headers`.
+async fn post_form(
+    url: impl reqwest::IntoUrl,
+    body: &'static str,
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let form = client()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body);
+    send(form, headers).await
+}
+
+async fn send(mut request: reqwest::RequestBuilder, headers: &[(&str, &str)]) -> reqwest::Response {
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
 /// `request` sent as raw bytes to `server`; the whole answer (the request
 /// should say `Connection: close`).
 fn raw(server: &Server, request: &str) -> String {
@@ -119,50 +153,40 @@ async fn an_origin_of_another_machine_is_cross_site_on_every_route() {
         format!("http://[::1]:{port}"),
         "null".to_owned(),
     ] {
-        let lint = client()
-            .post(format!("{}/api/lint", serve.url))
-            .header("origin", &origin)
-            .json(&serde_json::json!({"link": "phone=1"}))
-            .send()
-            .await
-            .unwrap();
+        let lint = post_json(
+            format!("{}/api/lint", serve.url),
+            &serde_json::json!({"link": "phone=1"}),
+            &[("origin", origin.as_str())],
+        )
+        .await;
         assert_eq!(lint.status(), 403, "lint from {origin}");
-        let get = client()
-            .get(make_call(&serve, "[a|1]"))
-            .header("origin", &origin)
-            .send()
-            .await
-            .unwrap();
+        let get = get(make_call(&serve, "[a|1]"), &[("origin", origin.as_str())]).await;
         assert_eq!(get.status(), 403, "make_call GET from {origin}");
-        let post = client()
-            .post(format!("{}/AGUI/make_call.php", serve.url))
-            .header("origin", &origin)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("phone=6502022222")
-            .send()
-            .await
-            .unwrap();
+        let post = post_form(
+            format!("{}/AGUI/make_call.php", serve.url),
+            "phone=6502022222",
+            &[("origin", origin.as_str())],
+        )
+        .await;
         assert_eq!(post.status(), 403, "make_call POST from {origin}");
-        let place = client()
-            .post(format!("{}/api/v1/tenants/acme/calls", serve.url))
-            .header("origin", &origin)
-            .json(&serde_json::json!({"number": "6502022222"}))
-            .send()
-            .await
-            .unwrap();
+        let place = post_json(
+            format!("{}/api/v1/tenants/acme/calls", serve.url),
+            &serde_json::json!({"number": "6502022222"}),
+            &[("origin", origin.as_str())],
+        )
+        .await;
         assert_eq!(place.status(), 403, "call API from {origin}");
     }
     for origin in [
         format!("http://127.0.0.1:{port}"),
         format!("http://localhost:{port}"),
     ] {
-        let lint = client()
-            .post(format!("{}/api/lint", serve.url))
-            .header("origin", &origin)
-            .json(&serde_json::json!({"link": "phone=1"}))
-            .send()
-            .await
-            .unwrap();
+        let lint = post_json(
+            format!("{}/api/lint", serve.url),
+            &serde_json::json!({"link": "phone=1"}),
+            &[("origin", origin.as_str())],
+        )
+        .await;
         assert_eq!(lint.status(), 200, "lint from {origin}");
     }
 }
@@ -171,39 +195,24 @@ async fn an_origin_of_another_machine_is_cross_site_on_every_route() {
 async fn receive_refuses_a_cross_site_origin() {
     let mut receive = Server::start("receive", &[]);
     let form = "resultCode=SUCCESS&errorString=&ctl_userdata=%5Ba%7C1%5D";
-    for (origin, site) in [
-        (Some("https://evil.example"), None),
-        (Some("null"), None),
-        (None, Some(("cross-site", "no-cors", "empty"))),
+    for headers in [
+        &[("origin", "https://evil.example")][..],
+        &[("origin", "null")],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-mode", "no-cors"),
+            ("sec-fetch-dest", "empty"),
+        ],
     ] {
-        let mut post = client()
-            .post(format!("{}/cb", receive.url))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form);
-        if let Some(origin) = origin {
-            post = post.header("origin", origin);
-        }
-        if let Some((site, mode, dest)) = site {
-            post = post
-                .header("sec-fetch-site", site)
-                .header("sec-fetch-mode", mode)
-                .header("sec-fetch-dest", dest);
-        }
-        let answer = post.send().await.unwrap();
-        assert_eq!(answer.status(), 403, "{origin:?} {site:?}");
+        let answer = post_form(format!("{}/cb", receive.url), form, headers).await;
+        assert_eq!(answer.status(), 403, "{headers:?}");
     }
     assert!(
         receive.next_line(Duration::from_millis(300)).is_none(),
         "nothing printed"
     );
     // A server's POST (no Origin) is a callback.
-    let answer = client()
-        .post(format!("{}/cb", receive.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_form(format!("{}/cb", receive.url), form, &[]).await;
     assert_eq!(answer.status(), 200);
     assert!(receive.next_line(WAIT).is_some());
 }
@@ -220,14 +229,15 @@ async fn a_cross_site_image_places_no_call_a_navigation_does() {
         ("navigate", "iframe"),
         ("cors", "empty"),
     ] {
-        let answer = client()
-            .get(make_call(&serve, "[a|1]"))
-            .header("sec-fetch-site", "cross-site")
-            .header("sec-fetch-mode", mode)
-            .header("sec-fetch-dest", dest)
-            .send()
-            .await
-            .unwrap();
+        let answer = get(
+            make_call(&serve, "[a|1]"),
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("sec-fetch-mode", mode),
+                ("sec-fetch-dest", dest),
+            ],
+        )
+        .await;
         assert_eq!(answer.status(), 403, "{mode} {dest}");
     }
     assert_eq!(
@@ -235,15 +245,16 @@ async fn a_cross_site_image_places_no_call_a_navigation_does() {
         0
     );
     // A CRM opening the link in a tab: a top-level navigation.
-    let answer = client()
-        .get(make_call(&serve, "[a|1]"))
-        .header("sec-fetch-site", "cross-site")
-        .header("sec-fetch-mode", "navigate")
-        .header("sec-fetch-dest", "document")
-        .header("sec-fetch-user", "?1")
-        .send()
-        .await
-        .unwrap();
+    let answer = get(
+        make_call(&serve, "[a|1]"),
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-mode", "navigate"),
+            ("sec-fetch-dest", "document"),
+            ("sec-fetch-user", "?1"),
+        ],
+    )
+    .await;
     assert_eq!(answer.status(), 200);
     let answer: Value = answer.json().await.unwrap();
     assert!(answer["transactionId"].is_string());
@@ -305,11 +316,7 @@ async fn every_answer_read_is_cut_at_64_kib() {
         "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|x]\
          [ctl_launchopt|true][ctl_callbackUrl|{endless}/cb]"
     );
-    let answer = client()
-        .get(make_call(&serve, &userdata))
-        .send()
-        .await
-        .unwrap();
+    let answer = get(make_call(&serve, &userdata), &[]).await;
     assert_eq!(answer.status(), 200);
     serve.wait_log("call done", WAIT).expect("the call ends");
     assert_eq!(
@@ -344,6 +351,8 @@ async fn a_callback_or_screenpop_to_the_simulator_itself_is_refused() {
             "--screenpop-url",
             &format!("{own}/AGUI/make_call.php?phone=1"),
         ])
+        // The help's example: creates at the simulator's own mock.
+        .args(["--sfdc-url", &own, "--sfdc-token", "any"])
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -366,13 +375,16 @@ async fn a_callback_or_screenpop_to_the_simulator_itself_is_refused() {
         format!("http://localhost:{serve_port}/agui/MAKE_CALL.php?phone=1"),
         format!("{own}/api/v1/tenants/acme/calls"),
     ] {
-        let userdata = format!("[ctl_launchopt|true][ctl_callbackUrl|{callback}]");
+        let userdata = format!(
+            "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|x]\
+             [ctl_launchopt|true][ctl_callbackUrl|{callback}]"
+        );
         let url = reqwest::Url::parse_with_params(
             &format!("{own}/AGUI/make_call.php"),
             [("phone", "6502022222"), ("ctl_userdata", &userdata)],
         )
         .unwrap();
-        let answer = client().get(url).send().await.unwrap();
+        let answer = get(url, &[]).await;
         assert_eq!(answer.status(), 200);
     }
     std::thread::sleep(Duration::from_millis(1500));
@@ -383,6 +395,13 @@ async fn a_callback_or_screenpop_to_the_simulator_itself_is_refused() {
     assert_eq!(placed, 3, "only the three calls made here: {log}");
     let refused = log.lines().filter(|l| l.contains("(a call loop)")).count();
     assert_eq!(refused, 6, "three callbacks and three screenpops: {log}");
+    let created = log
+        .lines()
+        .filter(|l| l.contains("mock Salesforce: record created"))
+        .count();
+    assert_eq!(created, 3, "the creates reach the own mock: {log}");
+    let success = log.lines().filter(|l| l.contains("SUCCESS")).count();
+    assert_eq!(success, 3, "{log}");
 }
 
 #[tokio::test]
@@ -390,31 +409,25 @@ async fn a_request_from_a_simulator_places_no_call() {
     let mut other = Server::start("serve", &[]);
     let mut serve = Server::start("serve", &["--allow-private-callbacks"]);
     // By hand: the header alone stops a call.
-    let answer = client()
-        .get(make_call(&other, "[a|1]"))
-        .header("x-clicktodial-simulator", "1")
-        .send()
-        .await
-        .unwrap();
+    let answer = get(
+        make_call(&other, "[a|1]"),
+        &[("x-clicktodial-simulator", "1")],
+    )
+    .await;
     assert_eq!(answer.status(), 508);
-    let answer = client()
-        .post(format!("{}/api/v1/tenants/acme/calls", other.url))
-        .header("x-clicktodial-simulator", "1")
-        .json(&serde_json::json!({"number": "6502022222"}))
-        .send()
-        .await
-        .unwrap();
+    let answer = post_json(
+        format!("{}/api/v1/tenants/acme/calls", other.url),
+        &serde_json::json!({"number": "6502022222"}),
+        &[("x-clicktodial-simulator", "1")],
+    )
+    .await;
     assert_eq!(answer.status(), 508);
     // Two simulators: one's callback at the other's make_call.php.
     let userdata = format!(
         "[ctl_callbackUrl|{}/AGUI/make_call.php?phone=6502022222]",
         other.url
     );
-    let answer = client()
-        .get(make_call(&serve, &userdata))
-        .send()
-        .await
-        .unwrap();
+    let answer = get(make_call(&serve, &userdata), &[]).await;
     assert_eq!(answer.status(), 200);
     let delivered = serve.wait_log("delivered", WAIT).expect("sent");
     assert!(delivered.contains("status=508"), "{delivered}");
@@ -429,11 +442,7 @@ async fn placed_calls_are_rate_limited() {
     let mut serve = Server::start("serve", &["--max-calls-per-minute", "2"]);
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        let answer = client()
-            .get(make_call(&serve, "[a|1]"))
-            .send()
-            .await
-            .unwrap();
+        let answer = get(make_call(&serve, "[a|1]"), &[]).await;
         if answer.status() == 429 {
             let retry: u64 = answer.headers()["retry-after"]
                 .to_str()
@@ -483,49 +492,44 @@ async fn values_from_requests_are_logged_sanitised() {
         ],
     );
     // The tenant of the call API's path (refused: no auth).
-    let answer = client()
-        .post(format!(
+    let answer = post_json(
+        format!(
             "{}/api/v1/tenants/acme%0A2026-01-01T00:00:00Z%20FORGED%1b%5b31m/calls",
             serve.url
-        ))
-        .json(&serde_json::json!({"number": "6502022222"}))
-        .send()
-        .await
-        .unwrap();
+        ),
+        &serde_json::json!({"number": "6502022222"}),
+        &[],
+    )
+    .await;
     assert_eq!(answer.status(), 401);
     // The sObject of the mock Salesforce path.
-    let answer = client()
-        .post(format!(
+    let answer = post_json(
+        format!(
             "{}/services/data/v59.0/sobjects/Task%0AFORGED%1b%5b31m%c2%85/",
             serve.url
-        ))
-        .json(&serde_json::json!({"Subject": "x"}))
-        .send()
-        .await
-        .unwrap();
+        ),
+        &serde_json::json!({"Subject": "x"}),
+        &[],
+    )
+    .await;
     assert_eq!(answer.status(), 201);
     // A callback URL with decoded query names and a bare token.
     let userdata = format!(
         "[ctl_callbackUrl|{}/cb/Xy7kQ9mZ2vL4pR8sT1uW3aB5?a%250AFORGED=1&SECRETBARE]",
         receive.url
     );
-    let answer = client()
-        .get(make_call(&serve, &userdata))
-        .send()
-        .await
-        .unwrap();
+    let answer = get(make_call(&serve, &userdata), &[]).await;
     assert_eq!(answer.status(), 200);
     receive.next_line(WAIT).expect("the callback arrives");
     let delivered = serve.wait_log("delivered", WAIT).expect("delivered");
     assert!(delivered.contains("/cb/…?…"), "{delivered}");
     // A path at receive.
-    let answer = client()
-        .post(format!("{}/cb%1b%5b31m%0AFORGED", receive.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("resultCode=BOGUS")
-        .send()
-        .await
-        .unwrap();
+    let answer = post_form(
+        format!("{}/cb%1b%5b31m%0AFORGED", receive.url),
+        "resultCode=BOGUS",
+        &[],
+    )
+    .await;
     assert_eq!(answer.status(), 400);
     for server in [&mut serve, &mut receive] {
         let log = server.drain_log(Duration::from_millis(300)).join("\n");
@@ -546,7 +550,7 @@ async fn a_refused_link_is_logged_by_name_and_span_never_quoted() {
         "{}/AGUI/make_call.php?phone=6502022222&ctl_userdata=[Password|hunter2hunter2][x",
         serve.url
     );
-    let answer = client().get(&url).send().await.unwrap();
+    let answer = get(&url, &[]).await;
     assert_eq!(answer.status(), 400);
     let answer: Value = answer.json().await.unwrap();
     assert!(
@@ -639,11 +643,7 @@ async fn sends_ignore_proxy_settings_and_the_help_example_works() {
          [ctl_callbackUrl|{}/cb]",
         receive.url
     );
-    let answer = client()
-        .get(make_call(&serve, &userdata))
-        .send()
-        .await
-        .unwrap();
+    let answer = get(make_call(&serve, &userdata), &[]).await;
     assert_eq!(answer.status(), 200);
     let line = receive.next_line(WAIT).expect("the callback arrives");
     let callback: Value = serde_json::from_str(&line).unwrap();
@@ -669,23 +669,21 @@ async fn the_basic_auth_scheme_is_case_insensitive() {
     // base64("tenant1:s3cret")
     let credentials = "dGVuYW50MTpzM2NyZXQ=";
     for scheme in ["Basic", "basic", "BASIC"] {
-        let answer = client()
-            .post(&url)
-            .header("authorization", format!("{scheme} {credentials}"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let answer = post_json(
+            &url,
+            &body,
+            &[("authorization", format!("{scheme} {credentials}").as_str())],
+        )
+        .await;
         assert_eq!(answer.status(), 200, "{scheme}");
     }
     // base64("tenant1:s3creX")
-    let answer = client()
-        .post(&url)
-        .header("authorization", "basic dGVuYW50MTpzM2NyZVg=")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let answer = post_json(
+        &url,
+        &body,
+        &[("authorization", "basic dGVuYW50MTpzM2NyZVg=")],
+    )
+    .await;
     assert_eq!(answer.status(), 401);
 }
 
@@ -693,17 +691,74 @@ async fn the_basic_auth_scheme_is_case_insensitive() {
 fn a_malformed_chunked_body_is_400() {
     let serve = Server::start("serve", &[]);
     let receive = Server::start("receive", &[]);
-    for (server, path) in [(&serve, "/AGUI/make_call.php"), (&receive, "/cb")] {
+    let form = "application/x-www-form-urlencoded";
+    let json = "application/json";
+    for (server, path, kind) in [
+        (&serve, "/AGUI/make_call.php", form),
+        (&serve, "/api/v1/tenants/acme/calls", json),
+        (&serve, "/services/data/v59.0/sobjects/Task/", json),
+        (&serve, "/api/lint", json),
+        (&receive, "/cb", form),
+    ] {
         let h = host(server);
         for body in ["zz\r\nphone=1\r\n0\r\n\r\n", "5\r\nphone=1\r\n0\r\n\r\n"] {
             let answer = raw(
                 server,
                 &format!(
-                    "POST {path} HTTP/1.1\r\nHost: {h}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                    "POST {path} HTTP/1.1\r\nHost: {h}\r\nContent-Type: {kind}\r\n\
                      Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n{body}"
                 ),
             );
             assert_eq!(status(&answer), 400, "{path} {body:?}: {answer}");
         }
     }
+}
+
+// ---- Memory under many large requests at once --------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_large_requests_at_once_stay_within_memory() {
+    let serve = Server::start("serve", &[]);
+    // The largest link the page's routes read (64 KiB of body); one over is 413.
+    let link = |pairs: usize| {
+        format!(
+            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=1&ctl_userdata={}",
+            "[a|b]".repeat(pairs)
+        )
+    };
+    let too_large = post_json(
+        format!("{}/api/simulate", serve.url),
+        &serde_json::json!({ "link": link(14_000) }),
+        &[],
+    )
+    .await;
+    assert_eq!(too_large.status(), 413);
+    let body = Arc::new(serde_json::json!({ "link": link(13_000) }));
+    // Each is CPU work of a fraction of a second (debug build), one at a
+    // time: the client waits longer than usual.
+    let patient = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = ["lint", "explain", "simulate"]
+        .iter()
+        .cycle()
+        .take(24)
+        .map(|route| {
+            let request = patient
+                .post(format!("{}/api/{route}", serve.url))
+                .json(&*body);
+            tokio::spawn(async move { request.send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    for task in tasks {
+        let status = task.await.unwrap();
+        assert!([200, 408].contains(&status), "{status}");
+    }
+    eprintln!(
+        "peak memory of serve after 24 large requests at once: {:?} KiB",
+        serve.peak_rss_kb()
+    );
+    // The 64 MB rule is checked when `serve` is dropped.
 }

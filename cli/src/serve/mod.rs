@@ -31,7 +31,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -40,8 +39,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::json;
-use tower_http::timeout::TimeoutLayer;
 use url::Url;
+
+use clicktodial::MAX_BODY_LEN;
 
 use crate::outbound::Outbound;
 
@@ -137,20 +137,30 @@ fn router(app: Shared) -> Router {
             "/services/data/{version}/sobjects/{sobject}/",
             post(sfdc_mock::mock_sfdc_create),
         )
-        .route("/api/lint", post(api::api_lint))
-        .route("/api/explain", post(api::api_explain))
-        .route("/api/simulate", post(api::api_simulate))
-        .route("/api/fill", post(api::api_fill))
+        .merge(api_routes())
         .layer(middleware::from_fn_with_state(
             app.clone(),
             guard::same_origin,
         ))
         .layer(DefaultBodyLimit::max(256 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(10),
-        ))
         .with_state(app)
+}
+
+/// The page's JSON routes. Their work takes memory in proportion to the
+/// link (an explanation of a link of 250 KB took 40 MB), so they read
+/// bodies of at most [`MAX_BODY_LEN`] (64 KiB, as `make_call.php` does) and
+/// answer one request at a time (the others wait their turn).
+fn api_routes() -> Router<Shared> {
+    Router::new()
+        .route("/api/lint", post(api::api_lint))
+        .route("/api/explain", post(api::api_explain))
+        .route("/api/simulate", post(api::api_simulate))
+        .route("/api/fill", post(api::api_fill))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(1)),
+            server::in_turn,
+        ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_LEN))
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {

@@ -1,6 +1,34 @@
 //! The server loop both servers run, and its stop on Ctrl-C or SIGTERM.
+//! Both handle at most [`MAX_IN_FLIGHT`] requests at once (more wait their
+//! turn) and give each at most [`REQUEST_TIMEOUT`], so that their memory
+//! stays bounded however many clients come.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tokio::sync::Semaphore;
+use tower_http::timeout::TimeoutLayer;
+
+/// Requests handled at once by one server; more wait for a turn.
+pub const MAX_IN_FLIGHT: usize = 32;
+
+/// The most a request may take, its wait for a turn included (then 408).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs `request` when one of the turns is free.
+pub(super) async fn in_turn(
+    State(turns): State<Arc<Semaphore>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    // The semaphore is never closed, so a turn always comes.
+    let _turn = turns.acquire().await;
+    next.run(request).await
+}
 
 /// The one way both servers run: a runtime of `workers` threads, bound to
 /// `listen`, the router `app` builds for the address it got, the address
@@ -20,7 +48,13 @@ pub fn listen_until_stopped(
             .await
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
-        let app = app(local)?;
+        let turns = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+        let app = app(local)?
+            .layer(middleware::from_fn_with_state(turns, in_turn))
+            .layer(TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+            ));
         let stop = shutdown();
         crate::output::print(&format!("http://{local}\n"));
         if !local.ip().is_loopback() {
