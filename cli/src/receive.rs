@@ -68,11 +68,7 @@ async fn receive(request: Request) -> (StatusCode, String) {
             (StatusCode::OK, "OK\n".into())
         }
         Err(e) => {
-            tracing::warn!(
-                path,
-                error = %crate::serve::error_code(&e),
-                "malformed callback"
-            );
+            tracing::warn!(path, error = e.kind().code(), "malformed callback");
             let status = match e.kind() {
                 RequestErrorKind::Method { .. } => StatusCode::METHOD_NOT_ALLOWED,
                 RequestErrorKind::ContentType(_) | RequestErrorKind::Charset(_) => {

@@ -14,13 +14,11 @@ use axum::response::Response;
 use chrono::{TimeDelta, Utc};
 use clicktodial::redact::sanitize;
 use clicktodial::{
-    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, RequestError,
-    RequestErrorKind, UserData,
+    ActionPlan, CallContext, CallbackPolicy, ClickToDialRequest, CreateOutcome, UserData,
 };
 use serde_json::{json, Value};
 
 use super::{error, App, Shared};
-use crate::finding::kebab_kind;
 use crate::outbound::{Delivery, SIMULATOR_HEADER};
 use crate::simulate::{simulated_screenpop, SFDC_API_VERSION};
 
@@ -55,15 +53,6 @@ impl RateLimit {
         } else {
             Err(((1.0 - *tokens) * 60.0 / self.per_minute).ceil() as u64)
         }
-    }
-}
-
-/// The stable code of a library error (kebab case of its kind), for a log
-/// line that must not quote the text.
-pub fn error_code(e: &RequestError) -> String {
-    match e.kind() {
-        RequestErrorKind::Data { error, .. } => kebab_kind(&format!("{:?}", error.kind())),
-        other => kebab_kind(&format!("{other:?}")),
     }
 }
 
@@ -166,7 +155,7 @@ async fn finish_call(
                     Err(e) => {
                         tracing::warn!(
                             call = %guid,
-                            error = %error_code(&e),
+                            error = e.kind().code(),
                             url = %sanitize(&clicktodial::redact::url(instance.as_str())),
                             "the Salesforce create was not sent"
                         );
@@ -196,7 +185,7 @@ async fn finish_call(
         None => {}
         Some(Err(e)) => tracing::warn!(
             call = %guid,
-            reason = %error_code(&e),
+            reason = e.kind().code(),
             url = %sanitize(&clicktodial::redact::url(plan.callback_url.as_deref().unwrap_or_default())),
             "callback refused"
         ),

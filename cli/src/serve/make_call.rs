@@ -7,7 +7,7 @@ use axum::Json;
 use clicktodial::{ClickToDialRequest, LinkMap, RequestError, RequestErrorKind, MAX_BODY_LEN};
 use serde_json::{json, Value};
 
-use super::call::{error_code, place};
+use super::call::place;
 use super::server::read_body;
 use super::{error, Shared};
 use crate::check::from_request_error;
@@ -61,7 +61,7 @@ pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Re
             let finding = placed_json(&from_request_error(&e, &|s| s), e.in_body());
             // Named and placed, never quoted: the link may hold secrets.
             tracing::info!(
-                error = %error_code(&e),
+                error = e.kind().code(),
                 parameter = e.parameter().unwrap_or_default(),
                 span = ?e.span(),
                 r#in = if e.in_body() { "body" } else { "query" },

@@ -45,7 +45,6 @@ use clicktodial::MAX_BODY_LEN;
 
 use crate::outbound::Outbound;
 
-pub use call::error_code;
 pub use server::{listen_until_stopped, read_body};
 
 #[derive(Debug, Clone, clap::Args)]
