@@ -196,6 +196,22 @@
 
   // ---- findings ------------------------------------------------------------
 
+  const QUOTE_MAX = 160;
+  const QUOTE_HEAD = 100;
+  const QUOTE_TAIL = 40;
+
+  /** A finding's place as quoted in the list: whole when short, else its
+   * ends (a span may cover a megabyte: the underline shows it all). */
+  function quote(text) {
+    if (text === "") return [el("code", { class: "at-text" }, "(end of the link)")];
+    if (text.length <= QUOTE_MAX) return [el("code", { class: "at-text" }, text)];
+    // Never cut a character in two (a surrogate pair).
+    const cut = (i) => (/[\uD800-\uDBFF]/.test(text[i - 1] || "") ? i - 1 : i);
+    const head = text.slice(0, cut(QUOTE_HEAD));
+    const tail = text.slice(cut(text.length - QUOTE_TAIL));
+    return [el("code", { class: "at-text" }, `${head}…${tail}`), ` (${text.length} characters)`];
+  }
+
   function renderFindings(link, findings) {
     const pre = $("link-view");
     pre.replaceChildren();
@@ -256,7 +272,7 @@
           el("code", { class: "kind" }, f.kind)),
         el("p", { class: "message" }, f.message),
         s
-          ? el("p", { class: "at" }, "at ", el("code", { class: "at-text" }, link.slice(s.start, s.end) || "(end of the link)"))
+          ? el("p", { class: "at" }, "at ", ...quote(link.slice(s.start, s.end)))
           : el("p", { class: "at none" }, "no single place in the link"),
         f.help ? el("p", { class: "help" }, el("strong", {}, "fix: "), f.help) : null);
       const marks = () => [...pre.querySelectorAll("mark")].filter((m) => m.dataset.findings.split(" ").includes(String(n + 1)));
@@ -485,6 +501,8 @@
   const MAX_FRAGMENT = 2 << 20;
   /** The longest fragment kept in the address bar as the page changes. */
   const MAX_LIVE_FRAGMENT = 64 << 10;
+  /** The longest text whose state is packed into the address as the page changes. */
+  const MAX_LIVE_TEXT = 256 << 10;
   const SIM_INPUTS = {
     tz: "sim-tz", answered: "sim-answered", duration: "sim-duration", record: "sim-record",
     fails: "sim-fails", codes: "sim-codes", notes: "sim-notes",
@@ -572,7 +590,11 @@
   async function saveFragment() {
     let hash = "";
     try {
-      const packed = await pack(pageState());
+      const state = pageState();
+      // Past this the fragment would rarely stay short: not worth packing
+      // on every change (the button packs any length).
+      if (state.text.length > MAX_LIVE_TEXT) throw new Error("long");
+      const packed = await pack(state);
       if (packed.length <= MAX_LIVE_FRAGMENT) hash = SHARE_PREFIX + packed;
     } catch (e) {
       hash = "";
