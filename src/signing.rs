@@ -170,21 +170,21 @@ impl SigningError {
     ///
     /// ```
     /// use clicktodial::signing::SigningError;
-    /// assert_eq!(SigningError::SignatureMismatch.code(), "webhook_signature_mismatch");
-    /// assert_eq!(SigningError::MissingHeader("webhook-id").code(), "webhook_header_missing");
+    /// assert_eq!(SigningError::SignatureMismatch.code(), "webhook-signature-mismatch");
+    /// assert_eq!(SigningError::MissingHeader("webhook-id").code(), "webhook-header-missing");
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
             SigningError::SecretNotBase64 => "webhook_secret_not_base64",
-            SigningError::SecretLength { .. } => "webhook_secret_length",
-            SigningError::InvalidId => "webhook_id_invalid",
-            SigningError::MissingHeader(_) => "webhook_header_missing",
-            SigningError::InvalidHeader(_) => "webhook_header_invalid",
-            SigningError::InvalidTimestamp => "webhook_timestamp_invalid",
-            SigningError::TimestampTooOld { .. } => "webhook_timestamp_too_old",
-            SigningError::TimestampInFuture { .. } => "webhook_timestamp_in_future",
-            SigningError::NoSignature => "webhook_signature_none",
-            SigningError::SignatureMismatch => "webhook_signature_mismatch",
+            SigningError::SecretLength { .. } => "webhook-secret-length",
+            SigningError::InvalidId => "webhook-id-invalid",
+            SigningError::MissingHeader(_) => "webhook-header-missing",
+            SigningError::InvalidHeader(_) => "webhook-header-invalid",
+            SigningError::InvalidTimestamp => "webhook-timestamp-invalid",
+            SigningError::TimestampTooOld { .. } => "webhook-timestamp-too-old",
+            SigningError::TimestampInFuture { .. } => "webhook-timestamp-in-future",
+            SigningError::NoSignature => "webhook-signature-none",
+            SigningError::SignatureMismatch => "webhook-signature-mismatch",
         }
     }
 }

@@ -65,7 +65,7 @@ fn the_tolerance_is_five_minutes_either_way() {
             tolerance: 300
         }
     );
-    assert_eq!(old.code(), "webhook_timestamp_too_old");
+    assert_eq!(old.code(), "webhook-timestamp-too-old");
     let early = verifier()
         .verify(ID, TS, SIG, BODY, at(base - 301))
         .unwrap_err();
@@ -83,7 +83,7 @@ fn a_wrong_secret_is_refused() {
     let other = Verifier::new(WebhookSecret::from_bytes(&[0x42; 24]).unwrap());
     let err = other.verify(ID, TS, SIG, BODY, at(1649367553)).unwrap_err();
     assert_eq!(err, SigningError::SignatureMismatch);
-    assert_eq!(err.code(), "webhook_signature_mismatch");
+    assert_eq!(err.code(), "webhook-signature-mismatch");
 }
 
 #[test]

@@ -11,7 +11,7 @@
 /// use clicktodial_delivery::{DeliveryError, QueueUrl};
 ///
 /// let err = "ftp://x".parse::<QueueUrl>().unwrap_err();
-/// assert_eq!(err.code(), "queue_url");
+/// assert_eq!(err.code(), "queue-url");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -63,8 +63,8 @@ impl DeliveryError {
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
-            DeliveryError::QueueUrl(_) => "queue_url",
-            DeliveryError::Open { .. } => "store_open",
+            DeliveryError::QueueUrl(_) => "queue-url",
+            DeliveryError::Open { .. } => "store-open",
             DeliveryError::Store { .. } => "store",
             DeliveryError::Request { .. } => "request",
             DeliveryError::Client(_) => "client",

@@ -355,13 +355,13 @@ async fn the_store_file_is_private_and_bad_stores_are_clear_errors() {
     let corrupt = dir.join("corrupt.db");
     std::fs::write(&corrupt, vec![0x5a; 8192]).unwrap();
     let err = Outbox::open(&QueueUrl::Sqlite(corrupt)).await.unwrap_err();
-    assert_eq!(err.code(), "store_open");
+    assert_eq!(err.code(), "store-open");
     assert!(err.to_string().contains("corrupt.db"), "{err}");
     assert!(!err.to_string().contains('\n'));
 
     let missing_dir = QueueUrl::Sqlite("/proc/no-such-dir/outbox.db".into());
     let err = Outbox::open(&missing_dir).await.unwrap_err();
-    assert_eq!(err.code(), "store_open", "{err}");
+    assert_eq!(err.code(), "store-open", "{err}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -372,6 +372,6 @@ async fn a_redis_url_never_shows_its_password() {
     assert!(!format!("{url:?}").contains("pa55word"));
     // Nothing listens on port 1: a clear error, without the password.
     let err = Outbox::open(&url).await.unwrap_err();
-    assert_eq!(err.code(), "store_open");
+    assert_eq!(err.code(), "store-open");
     assert!(!err.to_string().contains("pa55word"), "{err}");
 }
