@@ -103,7 +103,9 @@
 //! [`RequestError`] names the parameter and shows the offending text. No
 //! error shows a password, and URLs in messages are shown without user info.
 //! Lints ([`Lint`]) are advice about links that parse but will not do what
-//! their author meant.
+//! their author meant. Outside text in every message is quoted through the
+//! crate's one sanitiser and URLs through its one redactor ([`redact`]);
+//! use them for your own logs too.
 //!
 //! ## Links as people write them
 //!

@@ -240,6 +240,20 @@ async fn a_cross_site_image_places_no_call_a_navigation_does() {
         .await;
         assert_eq!(answer.status(), 403, "{mode} {dest}");
     }
+    // Headers sent twice: every value counts; two Origins are refused.
+    let port = serve.port();
+    let own = format!("http://127.0.0.1:{port}");
+    for headers in [
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-mode", "no-cors"),
+        ][..],
+        &[("origin", own.as_str()), ("origin", "http://evil.example")],
+    ] {
+        let answer = get(make_call(&serve, "[a|1]"), headers).await;
+        assert_eq!(answer.status(), 403, "{headers:?}");
+    }
     assert_eq!(
         count(&mut serve, "call placed", Duration::from_millis(300)),
         0

@@ -198,3 +198,27 @@ async fn finish_call(
     }
     tracing::info!(call = %guid, result = done.result_code.as_str(), "call done");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rate_limit_refills_at_its_rate() {
+        // 600 a minute: 10 a second.
+        let limit = RateLimit::per_minute(600);
+        for _ in 0..600 {
+            assert_eq!(limit.take(), Ok(()));
+        }
+        let wait = limit.take().unwrap_err();
+        assert_eq!(wait, 1, "under a second to the next call");
+        std::thread::sleep(Duration::from_millis(250));
+        assert_eq!(limit.take(), Ok(()), "two calls came back in 250 ms");
+        // Never more than a minute's worth at once.
+        let limit = RateLimit::per_minute(2);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(limit.take(), Ok(()));
+        assert_eq!(limit.take(), Ok(()));
+        assert_eq!(limit.take(), Err(30));
+    }
+}

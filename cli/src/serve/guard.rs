@@ -141,21 +141,23 @@ const EMBEDDING: &[&str] = &[
 /// The cross-site rule of both servers:
 /// - an `Origin`, when sent, is this server's own ([`own_authority`]) or
 ///   the `Host` the request was sent to; `null` and other sites are not;
-/// - a request the browser says is `cross-site` or `same-site` (another
-///   port of the same host) is refused unless it is a top-level
-///   navigation: its `Sec-Fetch-Mode` (when sent) is `navigate` and its
-///   `Sec-Fetch-Dest` is not one that embeds (`image`, `script`, `style`,
-///   `iframe`, …).
+/// - a request the browser says is not `same-origin` (nor `none`, typed
+///   by the user): `cross-site`, or `same-site` (another port of the same
+///   host), is refused unless it is a top-level navigation: its
+///   `Sec-Fetch-Mode` (when sent) is `navigate` and its `Sec-Fetch-Dest` is
+///   not one that embeds (`image`, `script`, `style`, `iframe`, …). Every
+///   value counts when a header is sent twice; two `Origin`s are refused.
 pub fn cross_site(headers: &HeaderMap, listen: SocketAddr) -> Result<(), Refusal> {
-    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN) {
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    if let Some(origin) = origins.next() {
         let authority = origin.to_str().ok().and_then(|o| o.strip_prefix("http://"));
-        let host = text(header::HOST.as_str());
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
         let same = authority.is_some_and(|a| {
             own_authority(a, listen)
                 || host.is_some_and(|h| own_host(h, listen) && h.eq_ignore_ascii_case(a))
         });
-        if !same {
+        // Two `Origin`s say nothing for sure: refused.
+        if !same || origins.next().is_some() {
             return Err(Refusal::new(
                 StatusCode::FORBIDDEN,
                 "refused: a cross-site request (the Origin is another site)",
@@ -163,12 +165,30 @@ pub fn cross_site(headers: &HeaderMap, listen: SocketAddr) -> Result<(), Refusal
             ));
         }
     }
-    let site = text("sec-fetch-site").map(str::to_ascii_lowercase);
-    if matches!(site.as_deref(), Some("cross-site" | "same-site")) {
-        let mode = text("sec-fetch-mode").map(str::to_ascii_lowercase);
-        let dest = text("sec-fetch-dest").map(str::to_ascii_lowercase);
-        let navigation = mode.as_deref().is_none_or(|m| m == "navigate");
-        let embeds = dest.as_deref().is_some_and(|d| EMBEDDING.contains(&d));
+    // Every value of each header, in lower case (a header sent twice, or
+    // a list, counts with all its values).
+    let values = |name: &str| -> Vec<String> {
+        headers
+            .get_all(name)
+            .iter()
+            .flat_map(|v| {
+                String::from_utf8_lossy(v.as_bytes())
+                    .split(',')
+                    .map(|p| p.trim().to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    // `same-origin` and `none` (typed, a bookmark) are this server's own;
+    // any other value is taken as another site's.
+    let other_site = values("sec-fetch-site")
+        .iter()
+        .any(|s| s != "same-origin" && s != "none");
+    if other_site {
+        let navigation = values("sec-fetch-mode").iter().all(|m| m == "navigate");
+        let embeds = values("sec-fetch-dest")
+            .iter()
+            .any(|d| EMBEDDING.contains(&d.as_str()));
         if !navigation || embeds {
             return Err(Refusal::new(
                 StatusCode::FORBIDDEN,
