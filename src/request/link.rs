@@ -400,6 +400,7 @@ pub(crate) fn excerpt(text: &str, span: &Range<usize>, floor: usize) -> String {
     if from > floor.min(start) {
         out.push('…');
     }
+    let mut raw = String::new();
     let mut shown = 0;
     let mut cut_after = false;
     for (i, c) in text.get(from..).unwrap_or_default().char_indices() {
@@ -415,12 +416,12 @@ pub(crate) fn excerpt(text: &str, span: &Range<usize>, floor: usize) -> String {
             cut_after = true;
             break;
         }
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        raw.push(c);
     }
+    // Bounded above; quoted through the crate's one sanitiser (control
+    // characters escaped), not cut again.
+    let shown = crate::redact::sanitize(&raw).max_chars(usize::MAX / 4);
+    out.push_str(&shown.to_string());
     if cut_after {
         out.push('…');
     }
