@@ -22,14 +22,15 @@ use clicktodial::redact::sanitize;
 use super::{error, Shared};
 
 /// `host` split into its name (brackets of an IPv6 literal removed) and
-/// its port; `None` when it has no port of digits.
+/// its port (80, http's, when none is written, as browsers write it);
+/// `None` when the port is not digits.
 fn split_authority(authority: &str) -> Option<(&str, u16)> {
     let (name, port) = match authority.strip_prefix('[') {
-        Some(rest) => {
-            let (name, after) = rest.split_once(']')?;
-            (name, after.strip_prefix(':')?)
-        }
-        None => authority.rsplit_once(':')?,
+        Some(rest) => match rest.split_once(']')? {
+            (name, "") => (name, "80"),
+            (name, after) => (name, after.strip_prefix(':')?),
+        },
+        None => authority.rsplit_once(':').unwrap_or((authority, "80")),
     };
     if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -266,6 +267,15 @@ mod tests {
         assert!(!own_authority("[::1]:8088", listen));
         assert!(!own_authority("evil.example.com:8088", listen));
         assert!(!own_authority("127.0.0.1", listen));
+        assert!(!own_authority("127.0.0.1:", listen));
+        assert!(!own_authority("[::ffff:127.0.0.1]", listen));
+        // Port 80 is not written.
+        let http = at("127.0.0.1:80");
+        assert!(own_authority("127.0.0.1", http));
+        assert!(own_authority("localhost", http));
+        assert!(own_authority("[::ffff:127.0.0.1]", http));
+        assert!(own_authority("127.0.0.1:80", http));
+        assert!(!own_authority("[::ffff:127.0.0.1]x", http));
         assert!(!own_authority("127.0.0.1:+8088", listen));
         assert!(!own_authority("127.1:8088", listen));
         let any = at("0.0.0.0:8088");
