@@ -25,31 +25,28 @@ const EXAMPLES: [&str; 3] = [
 /// A finished call: answered 2024-03-12 17:04:05 UTC, 7 min 31 s, tenant in
 /// Los Angeles (PDT, -0700), two transaction codes and a note.
 fn sample_call() -> CallContext {
-    CallContext {
-        caller_id: "5251990".into(),
-        transaction_id: "8312345".into(),
-        interaction_guid: "int-17a9-4b6e-2024".into(),
-        answered_at: Utc.with_ymd_and_hms(2024, 3, 12, 17, 4, 5).single(),
-        hangup_at: Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).single(),
-        now: Utc
-            .with_ymd_and_hms(2024, 3, 12, 17, 11, 40)
-            .single()
-            .unwrap_or_default(),
-        tenant_tz: chrono_tz::America::Los_Angeles,
-        transaction_codes: vec![
-            TransactionCode {
-                list_name: "Sales".into(),
-                short_code: "FU".into(),
-                description: "Follow-up".into(),
-            },
-            TransactionCode {
-                list_name: "Sales".into(),
-                short_code: "QT".into(),
-                description: "Quote sent".into(),
-            },
-        ],
-        notes: "Customer wants a quote [by Friday] | urgent".into(),
-    }
+    // A service passes `Utc::now()` when the call ends.
+    let now = Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 40).single();
+    let mut ctx = CallContext::new(now.unwrap_or_default(), chrono_tz::America::Los_Angeles);
+    ctx.caller_id = "5251990".into();
+    ctx.transaction_id = "8312345".into();
+    ctx.interaction_guid = "int-17a9-4b6e-2024".into();
+    ctx.answered_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 4, 5).single();
+    ctx.hangup_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).single();
+    ctx.transaction_codes = vec![
+        TransactionCode {
+            list_name: "Sales".into(),
+            short_code: "FU".into(),
+            description: "Follow-up".into(),
+        },
+        TransactionCode {
+            list_name: "Sales".into(),
+            short_code: "QT".into(),
+            description: "Quote sent".into(),
+        },
+    ];
+    ctx.notes = "Customer wants a quote [by Friday] | urgent".into();
+    ctx
 }
 
 fn main() {
@@ -119,7 +116,14 @@ fn main() {
         "\n== the call ends (sample context, tenant zone {})",
         ctx.tenant_tz
     );
-    let expanded = data.expand(&ctx);
+    // Checked: a context whose "now" was never set is refused, not dated 1970.
+    let expanded = match data.try_expand(&ctx) {
+        Ok(expanded) => expanded,
+        Err(e) => {
+            eprintln!("cannot expand: {e}");
+            std::process::exit(1);
+        }
+    };
     for (name, value) in expanded.user_fields() {
         println!("  {name:<18} {value:?}");
     }

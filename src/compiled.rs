@@ -3,154 +3,58 @@
 //!
 //! A contact center uses the same few links for thousands of calls. Parsing
 //! the link, reading its plan, compiling each value into a [`Template`] and
-//! encoding the constant parts of the bodies (the Salesforce JSON keys, the
-//! form names, the escaped pair names) is done once, in
-//! [`CompiledLink::new`]. Each call then only formats the token values and
-//! copies pieces into buffers that are reused from call to call: no
-//! allocation once the buffers have grown to the link's size.
+//! encoding what every call writes the same (the escaped `[name|` of each
+//! pair, the Salesforce JSON keys) is done once, in [`CompiledLink::new`].
+//! Each call then only formats the token values and writes into buffers
+//! that are reused from call to call: no allocation once the buffers have
+//! grown to the link's size.
 //!
-//! The bytes are those of the step-by-step path ([`UserData::expand`],
-//! [`ActionPlan::sfdc_create`] and [`SfdcCreate::to_json`],
-//! [`ActionPlan::finish`] and [`Callback::to_form`], [`Screenpop::to_form`]);
-//! a property test and a replay of the fuzz corpus check it. The rules are
-//! not decided twice: compiling *asks* the plan ([`ActionPlan::finish`] on
-//! the link's names, [`SfdcCreate`]'s field selection) and the forms
-//! ([`Screenpop::to_form`], [`Callback::to_form`]) what they do with each
-//! pair and field, and records the answer as a layout.
+//! Nothing is written twice. Each payload has one writer, which the
+//! step-by-step path ([`Callback::to_form`], [`Screenpop::to_form`],
+//! [`SfdcCreate::to_json`], `Display` on [`UserData`]) and this module both
+//! call: the pair writer, the form writer with each form's one list of
+//! fields, the JSON object writer with its one field layout. The rules are
+//! the plan's and the payloads' own: which outcome gives which result code
+//! and record id ([`ActionPlan::finish`]), which pairs the finished
+//! `ctl_userdata` keeps, which pairs are Salesforce fields and which names
+//! the sObject. What compiling keeps is only what is the same on every
+//! call, encoded by the writers' own encoders. A property test and a replay
+//! of the fuzz corpus check the bytes against the step-by-step path.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
-use url::form_urlencoded;
-
+use crate::encode::{push_form_encoded, write_form, Given};
 use crate::error::RequestError;
-use crate::grammar::{write_escaped, Part};
-use crate::payload::callback::{Callback, ResultCode};
+use crate::grammar::{write_open, write_pair};
+use crate::payload::callback::{self, finished_pairs, ResultCode};
 use crate::payload::policy::CallbackPolicy;
-use crate::payload::screenpop::Screenpop;
-use crate::payload::sfdc::{write_json_string, CreateOutcome, SfdcCreate};
+use crate::payload::screenpop::{self, Screenpop};
+use crate::payload::sfdc::{self, json_layout, write_json_key, write_json_object, CreateOutcome};
 use crate::plan::ActionPlan;
 use crate::request::ClickToDialRequest;
+use crate::system::NEW_RECORD_ID;
 use crate::token::context::CallContext;
 use crate::token::table::Token;
 use crate::token::template::{Template, TemplatePiece};
 use crate::token::values::TokenValues;
 use crate::userdata::UserData;
+#[cfg(doc)]
+use crate::{Callback, SfdcCreate};
 
-/// Marks the probe values compiling puts through the crate's own functions
-/// to learn their layout. No link text can hold it: the probes are built
-/// here, from the link's names only.
-const MARK: char = '\u{1}';
-
-/// The probe value of pair `i`.
-fn probe_value(i: usize) -> String {
-    format!("{MARK}clicktodial probe pair {i}{MARK}")
-}
-
-/// The pair index a probe value stands for.
-fn probe_index(value: &str) -> Option<usize> {
-    value
-        .strip_prefix(MARK)?
-        .strip_suffix(MARK)?
-        .strip_prefix("clicktodial probe pair ")?
-        .parse()
-        .ok()
-}
-
-/// The probe outcome's text (the record id or the error).
-const OUTCOME_PROBE: &str = "\u{1}clicktodial probe outcome\u{1}";
-
-/// The screenpop fields' probe values, in [`ScreenpopSlot`] order.
-const SCREENPOP_PROBES: [&str; 6] = [
-    "\u{1}clicktodial probe CtlUserData\u{1}",
-    "\u{1}clicktodial probe AgentID\u{1}",
-    "\u{1}clicktodial probe Username\u{1}",
-    "\u{1}clicktodial probe Password\u{1}",
-    "\u{1}clicktodial probe Account\u{1}",
-    "\u{1}clicktodial probe Role\u{1}",
-];
-
-/// Where a call's text goes into a form body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// The finished `ctl_userdata` text.
-    UserData,
-    /// The outcome's text: the record id or the error.
-    Outcome,
-    /// A screenpop field of the agent, by its place in `SCREENPOP_PROBES`.
-    Agent(usize),
-}
-
-/// A piece of a body: already encoded text, or a slot to encode per call.
+/// A pair of the link, as compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Piece {
-    Encoded(String),
-    Slot(Slot),
-}
-
-/// Appends `text` to `out`, form-encoded as [`form_urlencoded::Serializer`]
-/// encodes a name or a value.
-fn push_form_encoded(out: &mut String, text: &str) {
-    out.extend(form_urlencoded::byte_serialize(text.as_bytes()));
-}
-
-/// The layout of a form body written by the crate: each field's name and
-/// `=` encoded once, each value either constant (encoded once) or the slot
-/// whose probe it holds.
-fn form_layout(body: &str, slot_of: impl Fn(&str) -> Option<Slot>) -> Vec<Piece> {
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut constant = String::new();
-    for (i, (name, value)) in form_urlencoded::parse(body.as_bytes()).enumerate() {
-        if i > 0 {
-            constant.push('&');
-        }
-        push_form_encoded(&mut constant, &name);
-        constant.push('=');
-        match slot_of(&value) {
-            Some(slot) => {
-                pieces.push(Piece::Encoded(std::mem::take(&mut constant)));
-                pieces.push(Piece::Slot(slot));
-            }
-            None => push_form_encoded(&mut constant, &value),
-        }
-    }
-    pieces.push(Piece::Encoded(constant));
-    pieces.retain(|p| !matches!(p, Piece::Encoded(s) if s.is_empty()));
-    pieces
-}
-
-/// A pair of the finished `ctl_userdata`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum FinishedPair {
-    /// The link's pair `i`, its value expanded.
-    Kept(usize),
-    /// A pair the finish adds: `[name|` escaped, then the value.
-    Added { open: String, value: AddedValue },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum AddedValue {
-    /// Escaped already.
-    Escaped(String),
-    /// The outcome's text (the new record id).
-    Outcome,
-}
-
-/// What [`ActionPlan::finish`] does for one kind of outcome, learnt once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Finish {
-    result_code: ResultCode,
-    pairs: Vec<FinishedPair>,
-    /// The callback body.
-    callback: Vec<Piece>,
+struct LinkPair {
+    name: Box<str>,
+    /// `[name|`, as the pair writer writes it.
+    open: Box<str>,
 }
 
 /// A field of the Salesforce JSON object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct JsonField {
-    /// `"name":`, with the `,` before it for every field but the first.
-    key: String,
+    /// `"name":`, as the JSON writer writes it.
+    key: Box<str>,
     /// The pair whose expanded value is written.
     value: usize,
 }
@@ -279,7 +183,8 @@ impl Program {
 /// let agent = Screenpop { agent_id: "agent7".into(), ..Screenpop::default() };
 /// let mut out = CallBuffers::new();
 ///
-/// let ctx = CallContext { transaction_id: "T-1".into(), ..Default::default() };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.transaction_id = "T-1".into();
 /// link.render_into(&ctx, &CreateOutcome::Created("00T1".into()), &agent, &mut out);
 /// assert_eq!(out.sfdc_json(), Some(r#"{"Subject":"Call T-1"}"#));
 /// assert_eq!(
@@ -291,7 +196,8 @@ impl Program {
 /// assert!(out.screenpop_form().contains("&AgentID=agent7&"));
 ///
 /// // The next call reuses the buffers.
-/// let ctx = CallContext { transaction_id: "T-2".into(), ..Default::default() };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.transaction_id = "T-2".into();
 /// link.render_into(&ctx, &CreateOutcome::Failed("DUPLICATE".into()), &agent, &mut out);
 /// assert_eq!(out.sfdc_json(), Some(r#"{"Subject":"Call T-2"}"#));
 /// assert!(out.callback_form().ends_with("&resultCode=FAIL&errorString=DUPLICATE"));
@@ -302,16 +208,13 @@ pub struct CompiledLink {
     plan: ActionPlan,
     /// Every value, compiled.
     program: Program,
-    /// Each pair's `[name|`, the name escaped.
-    opens: Vec<String>,
+    pairs: Vec<LinkPair>,
+    /// `[ctl_newRecordId|`, as the pair writer writes it.
+    record_id_open: Box<str>,
     /// The pair whose expanded value names the sObject, when the plan
     /// creates a record and the link has an `ObjectType`.
     object_type: Option<usize>,
     json: Vec<JsonField>,
-    not_run: Finish,
-    created: Finish,
-    failed: Finish,
-    screenpop: Vec<Piece>,
 }
 
 impl CompiledLink {
@@ -370,53 +273,61 @@ impl CompiledLink {
     /// ```
     pub fn with_plan(data: &UserData<'_>, plan: ActionPlan) -> CompiledLink {
         let mut program = Program::default();
-        let mut opens = Vec::with_capacity(data.len());
-        let mut probe = UserData::new();
-        for (i, (name, value)) in data.iter().enumerate() {
+        let mut pairs = Vec::with_capacity(data.len());
+        for (name, value) in data.iter() {
             program.push(&Template::compile(value));
-            opens.push(open_pair(name));
-            // The names are not empty (they come from data), so this holds.
-            let _ = probe.push(name.to_owned(), probe_value(i));
+            let mut open = String::with_capacity(name.len() + 2);
+            // Writing to a String cannot fail.
+            let _ = write_open(&mut open, name);
+            pairs.push(LinkPair {
+                name: name.into(),
+                open: open.into(),
+            });
         }
 
-        // The Salesforce fields: which pairs `SfdcCreate` takes, asked of it.
-        let (object_type, json) = match plan.create.as_ref().and(SfdcCreate::from_fields(&probe)) {
-            Some(create) => (probe_index(&create.sobject), json_layout(&create)),
+        // The Salesforce fields, chosen by the payload's own rules (as
+        // `ActionPlan::sfdc_create` chooses them), laid out by its own
+        // layout, their keys written by its own writer.
+        let (object_type, json) = match plan.create {
             None => (None, Vec::new()),
-        };
-
-        let names: Vec<&str> = data.iter().map(|(name, _)| name).collect();
-        let finish = |outcome: CreateOutcome| learn_finish(&plan, &probe, &names, outcome);
-        let not_run = finish(CreateOutcome::NotRun);
-        let created = finish(CreateOutcome::Created(OUTCOME_PROBE.to_owned()));
-        let failed = finish(CreateOutcome::Failed(OUTCOME_PROBE.to_owned()));
-
-        let [ud, agent_id, username, password, account, role] = SCREENPOP_PROBES;
-        let pop = Screenpop {
-            ctl_userdata: ud.to_owned(),
-            agent_id: agent_id.to_owned(),
-            username: username.to_owned(),
-            password: password.to_owned(),
-            account: account.to_owned(),
-            role: role.to_owned(),
-        };
-        let screenpop = form_layout(&pop.to_form(), |value| {
-            match SCREENPOP_PROBES.iter().position(|p| *p == value)? {
-                0 => Some(Slot::UserData),
-                i => Some(Slot::Agent(i)),
+            Some(_) => {
+                let names: Vec<&str> = data.iter().map(|(name, _)| name).collect();
+                let object_type = names.iter().rposition(|name| sfdc::names_object_type(name));
+                let fields: Vec<(usize, &str)> = data
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (name, _))| sfdc::is_field(name))
+                    .map(|(i, (name, _))| (i, name))
+                    .collect();
+                let layout = json_layout(fields.iter().map(|&(_, name)| name));
+                let json = layout
+                    .iter()
+                    .filter_map(|&(key, value)| {
+                        let (_, name) = fields.get(key)?;
+                        let (value, _) = fields.get(value)?;
+                        let mut encoded = String::new();
+                        write_json_key(&mut encoded, name);
+                        Some(JsonField {
+                            key: encoded.into(),
+                            value: *value,
+                        })
+                    })
+                    .collect();
+                (object_type, json)
             }
-        });
+        };
+
+        let mut record_id_open = String::new();
+        // Writing to a String cannot fail.
+        let _ = write_open(&mut record_id_open, NEW_RECORD_ID);
 
         CompiledLink {
             plan,
             program,
-            opens,
+            pairs,
+            record_id_open: record_id_open.into(),
             object_type,
             json,
-            not_run,
-            created,
-            failed,
-            screenpop,
         }
     }
 
@@ -444,7 +355,7 @@ impl CompiledLink {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn len(&self) -> usize {
-        self.opens.len()
+        self.pairs.len()
     }
 
     /// Whether the link has no pair.
@@ -456,7 +367,7 @@ impl CompiledLink {
     /// assert!(CompiledLink::new(&UserData::new()).is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.opens.is_empty()
+        self.pairs.is_empty()
     }
 
     /// Expands every value of the link for one call into `out`
@@ -472,7 +383,8 @@ impl CompiledLink {
     /// ```
     /// use clicktodial::{CallBuffers, CallContext, CompiledLink, UserData};
     /// let link = CompiledLink::new(&UserData::parse("[a|$caller_id$][b|x$equal$y][c|$caller_id$!]")?);
-    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.caller_id = "42".into();
     /// let mut out = CallBuffers::new();
     /// link.expand_into(&ctx, &mut out);
     /// assert_eq!(out.values().collect::<Vec<_>>(), ["42", "x=y", "42!"]);
@@ -494,7 +406,8 @@ impl CompiledLink {
     /// use clicktodial::{CallContext, CallbackPolicy, CompiledLink, UserData};
     /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]")?;
     /// let link = CompiledLink::new(&data);
-    /// let ctx = CallContext { transaction_id: "T42".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.transaction_id = "T42".into();
     /// let url = link.callback_url(&ctx, &CallbackPolicy::default()).unwrap();
     /// assert_eq!(url.unwrap().as_str(), "https://crm.example.com/cb?t=T42");
     /// # Ok::<(), clicktodial::ParseError>(())
@@ -523,7 +436,8 @@ impl CompiledLink {
     /// use clicktodial::{CallBuffers, CallContext, CompiledLink, CreateOutcome, ResultCode, Screenpop, UserData};
     ///
     /// let link = CompiledLink::new(&UserData::parse("[note|$notes$][ctl_newRecordId|forged]")?);
-    /// let ctx = CallContext { notes: "a ] b".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "a ] b".into();
     /// let mut out = CallBuffers::new();
     /// link.render_into(&ctx, &CreateOutcome::NotRun, &Screenpop::default(), &mut out);
     /// assert_eq!(out.result_code(), ResultCode::Ignore);
@@ -546,74 +460,53 @@ impl CompiledLink {
                 .and_then(|r| out.values.get(r.clone()))
                 .unwrap_or("")
         };
-
-        let (finish, outcome_text) = match outcome {
-            CreateOutcome::NotRun => (&self.not_run, ""),
-            CreateOutcome::Created(id) => (&self.created, id.as_str()),
-            CreateOutcome::Failed(error) => (&self.failed, error.as_str()),
-        };
+        let finish = self.plan.finish_of(outcome);
         out.result_code = finish.result_code;
 
-        // The finished ctl_userdata.
-        out.ctl_userdata.clear();
-        for pair in &finish.pairs {
-            match pair {
-                FinishedPair::Kept(i) => {
-                    out.ctl_userdata
-                        .push_str(self.opens.get(*i).map_or("", String::as_str));
-                    escape_value(&mut out.ctl_userdata, value(*i));
+        // The finished ctl_userdata: the link's pairs as the finish keeps
+        // them, each `[name|` written once.
+        let kept = self
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, pair)| (&*pair.name, Some(i)));
+        let added = finish.record_id.map(|_| (NEW_RECORD_ID, None));
+        for (_, at) in finished_pairs(kept, |pair| pair.0, added) {
+            // Writing to a String cannot fail.
+            let _ = match at.and_then(|i| Some((self.pairs.get(i)?, value(i)))) {
+                Some((pair, value)) => {
+                    write_pair(&mut out.ctl_userdata, Given::Encoded(&pair.open), value)
                 }
-                FinishedPair::Added { open, value } => {
-                    out.ctl_userdata.push_str(open);
-                    match value {
-                        AddedValue::Escaped(text) => out.ctl_userdata.push_str(text),
-                        AddedValue::Outcome => escape_value(&mut out.ctl_userdata, outcome_text),
-                    }
-                }
-            }
-            out.ctl_userdata.push(']');
+                None => write_pair(
+                    &mut out.ctl_userdata,
+                    Given::Encoded(&self.record_id_open),
+                    finish.record_id.unwrap_or_default(),
+                ),
+            };
         }
 
         // The Salesforce JSON, when there is a create with an object type.
-        out.sfdc_json.clear();
         out.sobject = self
             .object_type
-            .filter(|&k| !value(k).is_empty())
+            .filter(|&k| sfdc::sobject(value(k)).is_some())
             .and_then(|k| out.ranges.get(k).cloned());
         if out.sobject.is_some() {
-            out.sfdc_json.push('{');
-            for field in &self.json {
-                out.sfdc_json.push_str(&field.key);
-                write_json_string(&mut out.sfdc_json, value(field.value));
-            }
-            out.sfdc_json.push('}');
+            let fields = self
+                .json
+                .iter()
+                .map(|field| (Given::Encoded(&field.key), value(field.value)));
+            write_json_object(&mut out.sfdc_json, fields);
         }
 
-        // The two forms.
-        let agent_field = |i: usize| match i {
-            1 => agent.agent_id.as_str(),
-            2 => agent.username.as_str(),
-            3 => agent.password.as_str(),
-            4 => agent.account.as_str(),
-            5 => agent.role.as_str(),
-            _ => "",
-        };
-        // Both forms post the same text: encoded once, copied twice.
-        out.encoded.clear();
+        // The two forms post the same text: encoded once, written twice.
         push_form_encoded(&mut out.encoded, &out.ctl_userdata);
-        let fill = |pieces: &[Piece], body: &mut String| {
-            body.clear();
-            for piece in pieces {
-                match piece {
-                    Piece::Encoded(text) => body.push_str(text),
-                    Piece::Slot(Slot::UserData) => body.push_str(&out.encoded),
-                    Piece::Slot(Slot::Outcome) => push_form_encoded(body, outcome_text),
-                    Piece::Slot(Slot::Agent(i)) => push_form_encoded(body, agent_field(*i)),
-                }
-            }
-        };
-        fill(&self.screenpop, &mut out.screenpop);
-        fill(&finish.callback, &mut out.callback);
+        let ctl_userdata = Given::Encoded(&out.encoded);
+        write_form(
+            &mut out.screenpop,
+            screenpop::form_fields(ctl_userdata, agent),
+        );
+        let fields = callback::form_fields(ctl_userdata, finish.result_code, finish.error);
+        write_form(&mut out.callback, fields);
     }
 
     /// Renders one call into new buffers:
@@ -624,7 +517,7 @@ impl CompiledLink {
     /// ```
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let link = CompiledLink::new(&UserData::parse("[a|$equal$]")?);
-    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// assert_eq!(out.ctl_userdata(), "[a|=]");
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
@@ -640,96 +533,6 @@ impl CompiledLink {
     }
 }
 
-/// `[name|`, the name escaped as `Display` on [`UserData`] escapes it.
-fn open_pair(name: &str) -> String {
-    let mut open = String::with_capacity(name.len() + 2);
-    open.push('[');
-    // Writing to a String cannot fail.
-    let _ = write_escaped(&mut open, name, Part::Name);
-    open.push('|');
-    open
-}
-
-fn escape_value(out: &mut String, value: &str) {
-    // Writing to a String cannot fail.
-    let _ = write_escaped(out, value, Part::Value);
-}
-
-/// The JSON object's fields as [`SfdcCreate::to_json`] writes them: each
-/// name once, where it first appears, with the value of its last pair.
-fn json_layout(create: &SfdcCreate) -> Vec<JsonField> {
-    let mut fields: Vec<JsonField> = Vec::new();
-    // Where each name's field is, so that compiling stays linear.
-    let mut at: HashMap<&str, usize> = HashMap::with_capacity(create.fields.len());
-    for (name, value) in &create.fields {
-        let Some(i) = probe_index(value) else {
-            continue;
-        };
-        if let Some(&j) = at.get(name.as_str()) {
-            if let Some(field) = fields.get_mut(j) {
-                field.value = i;
-            }
-            continue;
-        }
-        let mut key = String::new();
-        if !fields.is_empty() {
-            key.push(',');
-        }
-        write_json_string(&mut key, name);
-        key.push(':');
-        at.insert(name, fields.len());
-        fields.push(JsonField { key, value: i });
-    }
-    fields
-}
-
-/// What the plan's finish does with the link's pairs for one kind of
-/// outcome, learnt by finishing the probe data.
-fn learn_finish(
-    plan: &ActionPlan,
-    probe: &UserData<'_>,
-    names: &[&str],
-    outcome: CreateOutcome,
-) -> Finish {
-    let done: Callback = plan.finish(probe.clone(), outcome);
-    let pairs = done
-        .ctl_userdata
-        .iter()
-        .map(|(name, value)| match probe_index(value) {
-            // The name check guards against a finish that would copy a
-            // link value under another name; today's finish never does, so
-            // the guard replaced by `true` is an equivalent mutant (the
-            // compiled-against-plan proptests hold either way).
-            Some(i) if names.get(i) == Some(&name) => FinishedPair::Kept(i),
-            _ => FinishedPair::Added {
-                open: open_pair(name),
-                value: if value == OUTCOME_PROBE {
-                    AddedValue::Outcome
-                } else {
-                    let mut escaped = String::new();
-                    escape_value(&mut escaped, value);
-                    AddedValue::Escaped(escaped)
-                },
-            },
-        })
-        .collect();
-    let text = done.ctl_userdata.to_string();
-    let callback = form_layout(&done.to_form(), |value| {
-        if value == text {
-            Some(Slot::UserData)
-        } else if value == OUTCOME_PROBE {
-            Some(Slot::Outcome)
-        } else {
-            None
-        }
-    });
-    Finish {
-        result_code: done.result_code,
-        pairs,
-        callback,
-    }
-}
-
 /// The bodies of one call, written by [`CompiledLink::render_into`]; keep
 /// one per thread and reuse it for every call so that its buffers stop
 /// growing. `Debug` shows every body but the screenpop form, which holds the
@@ -742,7 +545,8 @@ fn learn_finish(
 /// let mut out = CallBuffers::new();
 /// assert_eq!(out.ctl_userdata(), "");
 /// let link = CompiledLink::new(&UserData::parse("[id|$caller_id$]")?);
-/// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.caller_id = "42".into();
 /// link.render_into(&ctx, &CreateOutcome::NotRun, &Screenpop::default(), &mut out);
 /// assert_eq!(out.ctl_userdata(), "[id|42]");
 /// # Ok::<(), clicktodial::ParseError>(())
@@ -829,7 +633,8 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{CallBuffers, CallContext, CompiledLink, UserData};
     /// let link = CompiledLink::new(&UserData::parse("[a|$notes$][b|2]")?);
-    /// let ctx = CallContext { notes: "n".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "n".into();
     /// let mut out = CallBuffers::new();
     /// link.expand_into(&ctx, &mut out);
     /// assert_eq!(out.values().collect::<Vec<_>>(), ["n", "2"]);
@@ -851,7 +656,7 @@ impl CallBuffers {
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
     /// let out = CompiledLink::new(&data).render(
-    ///     &CallContext::default(),
+    ///     &CallContext::new(chrono::Utc::now(), chrono_tz::UTC),
     ///     &CreateOutcome::Created("00T9".into()),
     ///     &Screenpop::default(),
     /// );
@@ -873,9 +678,10 @@ impl CallBuffers {
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|$notes$][a|1]")?;
     /// let link = CompiledLink::new(&data);
     /// let agent = Screenpop::default();
-    /// let none = link.render(&CallContext::default(), &CreateOutcome::NotRun, &agent);
+    /// let none = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &agent);
     /// assert_eq!(none.sfdc_json(), None);
-    /// let ctx = CallContext { notes: "Task".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "Task".into();
     /// let task = link.render(&ctx, &CreateOutcome::NotRun, &agent);
     /// assert_eq!(task.sfdc_json(), Some(r#"{"a":"1"}"#));
     /// # Ok::<(), clicktodial::ParseError>(())
@@ -892,7 +698,7 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
-    /// let out = CompiledLink::new(&data).render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = CompiledLink::new(&data).render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// assert_eq!(out.sobject(), Some("Task"));
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
@@ -908,16 +714,12 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
-    /// let out = CompiledLink::new(&data).render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = CompiledLink::new(&data).render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// assert_eq!(out.sfdc_path("v59.0").as_deref(), Some("/services/data/v59.0/sobjects/Task/"));
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn sfdc_path(&self, api_version: &str) -> Option<String> {
-        let create = SfdcCreate {
-            sobject: self.sobject()?.to_owned(),
-            fields: Vec::new(),
-        };
-        Some(create.path(api_version))
+        Some(sfdc::path(self.sobject()?, api_version))
     }
 
     /// The screenpop POST body, as [`Screenpop::to_form`] writes it.
@@ -928,7 +730,7 @@ impl CallBuffers {
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let agent = Screenpop { password: "a&b".into(), ..Screenpop::default() };
     /// let link = CompiledLink::new(&UserData::parse("[ctl_launchopt|true]")?);
-    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &agent);
+    /// let out = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &agent);
     /// assert!(out.screenpop_form().starts_with("CtlUserData=%5Bctl_launchopt%7Ctrue%5D&"));
     /// assert!(out.screenpop_form().contains("&Password=a%26b&extPwd=a%26b&"));
     /// # Ok::<(), clicktodial::ParseError>(())
@@ -944,7 +746,7 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let link = CompiledLink::new(&UserData::parse("[id|1]")?);
-    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// assert_eq!(out.callback_form(), "ctl_userdata=%5Bid%7C1%5D&resultCode=IGNORE&errorString=");
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
@@ -960,7 +762,7 @@ impl CallBuffers {
     /// use clicktodial::{CallContext, CompiledLink, CreateOutcome, ResultCode, Screenpop, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task]")?;
     /// let link = CompiledLink::new(&data);
-    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// assert_eq!(out.result_code(), ResultCode::Fail);
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
@@ -985,7 +787,7 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{url::Url, CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][Subject|hi]")?;
-    /// let out = CompiledLink::new(&data).render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = CompiledLink::new(&data).render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// let instance = Url::parse("https://acme.my.salesforce.com")?;
     /// let req = out.sfdc_request(&instance, "v59.0", "00Dxx!secret").unwrap()?;
     /// assert_eq!(req.uri(), "https://acme.my.salesforce.com/services/data/v59.0/sobjects/Task/");
@@ -1017,7 +819,7 @@ impl CallBuffers {
     /// ```
     /// use clicktodial::{url::Url, CallContext, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let link = CompiledLink::new(&UserData::parse("[ctl_launchopt|true]")?);
-    /// let out = link.render(&CallContext::default(), &CreateOutcome::NotRun, &Screenpop::default());
+    /// let out = link.render(&CallContext::new(chrono::Utc::now(), chrono_tz::UTC), &CreateOutcome::NotRun, &Screenpop::default());
     /// let req = out.screenpop_request(&Url::parse("https://crm.example.com/pop")?);
     /// assert_eq!(req.body(), out.screenpop_form().as_bytes());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1035,7 +837,8 @@ impl CallBuffers {
     /// use clicktodial::{CallContext, CallbackPolicy, CompiledLink, CreateOutcome, Screenpop, UserData};
     /// let data = UserData::parse("[id|1][ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]")?;
     /// let link = CompiledLink::new(&data);
-    /// let ctx = CallContext { transaction_id: "T1".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.transaction_id = "T1".into();
     /// let out = link.render(&ctx, &CreateOutcome::NotRun, &Screenpop::default());
     /// let url = link.callback_url(&ctx, &CallbackPolicy::default()).unwrap()?;
     /// let req = out.callback_request(&url);
@@ -1078,48 +881,19 @@ mod tests {
     }
 
     #[test]
-    fn probe_values_round_trip() {
-        for i in [0, 1, 41, usize::MAX] {
-            assert_eq!(probe_index(&probe_value(i)), Some(i));
-        }
-        assert_eq!(probe_index("x"), None);
-        assert_eq!(probe_index(OUTCOME_PROBE), None);
-    }
-
-    #[test]
-    fn layouts_are_learnt() {
+    fn layouts_are_the_payloads() {
         let data = UserData::parse(
-            "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][a|1][CTL_NEWRECORDID|x][a|2]",
+            "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][a|1][CTL_NEWRECORDID|x][a|2][b%5D|3]",
         )
         .unwrap();
         let link = CompiledLink::new(&data);
         assert_eq!(link.object_type, Some(2));
-        assert_eq!(
-            link.json,
-            [JsonField {
-                key: "\"a\":".into(),
-                value: 5
-            }]
-        );
-        assert_eq!(link.created.result_code, ResultCode::Success);
-        assert!(matches!(
-            link.created.pairs.last(),
-            Some(FinishedPair::Added {
-                value: AddedValue::Outcome,
-                ..
-            })
-        ));
-        assert_eq!(
-            link.failed.callback,
-            [
-                Piece::Encoded("ctl_userdata=".into()),
-                Piece::Slot(Slot::UserData),
-                Piece::Encoded("&resultCode=FAIL&errorString=".into()),
-                Piece::Slot(Slot::Outcome),
-            ]
-        );
-        assert!(link
-            .screenpop
-            .ends_with(&[Piece::Encoded("&Command=launch&cmd=launch".into())]));
+        let keys: Vec<(&str, usize)> = link.json.iter().map(|f| (&*f.key, f.value)).collect();
+        assert_eq!(keys, [("\"a\":", 5), ("\"b]\":", 6)]);
+        let opens: Vec<&str> = link.pairs.iter().map(|p| &*p.open).collect();
+        assert_eq!(opens.last(), Some(&"[b%5D|"));
+        // No create planned: no JSON layout.
+        let link = CompiledLink::new(&UserData::parse("[ObjectType|Task][a|1]").unwrap());
+        assert_eq!((link.object_type, link.json.len()), (None, 0));
     }
 }

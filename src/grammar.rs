@@ -42,6 +42,7 @@ use nom::combinator::{cut, eof, map, not};
 use nom::sequence::{preceded, terminated};
 use nom::{IResult, Offset, Parser};
 
+use crate::encode::Given;
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
 
 /// One pair as it stands in the input, before decoding.
@@ -378,6 +379,28 @@ pub(crate) enum Part {
     Name,
     /// A value: `]` (and a `%` that would read as an escape).
     Value,
+}
+
+/// The one pair writer: `[name|value]`, each escaped by [`write_escaped`].
+/// `open` is the name, or `[name|` as [`write_open`] wrote it once (for a
+/// pair written on many calls). `Display` on `UserData` and `CompiledLink`
+/// both write pairs with it.
+#[inline]
+pub(crate) fn write_pair(out: &mut impl fmt::Write, open: Given<'_>, value: &str) -> fmt::Result {
+    match open {
+        Given::Plain(name) => write_open(out, name)?,
+        Given::Encoded(open) => out.write_str(open)?,
+    }
+    write_escaped(out, value, Part::Value)?;
+    out.write_str("]")
+}
+
+/// The start of a pair, `[name|`, the name escaped.
+#[inline]
+pub(crate) fn write_open(out: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    out.write_str("[")?;
+    write_escaped(out, name, Part::Name)?;
+    out.write_str("|")
 }
 
 /// Writes `text` with the fewest escapes that make it read back as itself:

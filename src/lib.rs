@@ -46,15 +46,13 @@
 //! let plan = ActionPlan::new(&data);
 //! assert!(plan.create.is_some() && plan.screenpop.is_some());
 //!
-//! // 3. The call ends: expand the tokens over its context.
-//! let ctx = CallContext {
-//!     transaction_id: "8312345".into(),
-//!     answered_at: Utc.with_ymd_and_hms(2024, 3, 12, 17, 4, 5).single(),
-//!     hangup_at: Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).single(),
-//!     tenant_tz: chrono_tz::America::Los_Angeles,
-//!     ..CallContext::default()
-//! };
-//! let expanded = data.expand(&ctx);
+//! // 3. The call ends: expand the tokens over its context ("now" is the
+//! //    service's clock; the library never reads one).
+//! let mut ctx = CallContext::new(Utc::now(), chrono_tz::America::Los_Angeles);
+//! ctx.transaction_id = "8312345".into();
+//! ctx.answered_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 4, 5).single();
+//! ctx.hangup_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).single();
+//! let expanded = data.try_expand(&ctx)?;
 //! assert_eq!(expanded.get("Subject"), Some("Call 8312345 (00:07:31)"));
 //!
 //! // 4. Create the record (the HTTP call is the service's), then finish.
@@ -70,7 +68,7 @@
 //! let url = plan.callback(&ctx, &CallbackPolicy::default()).unwrap()?;
 //! assert_eq!(url.as_str(), "https://crm.example.com/cb?t=8312345");
 //! assert!(done.to_form().contains("resultCode=SUCCESS"));
-//! # Ok::<(), clicktodial::RequestError>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! ## The grammar

@@ -24,7 +24,7 @@
 use url::Url;
 
 use crate::error::RequestError;
-use crate::payload::callback::{Callback, ResultCode};
+use crate::payload::callback::{Callback, Finish, ResultCode};
 use crate::payload::policy::{check_callback_url, expand_callback_url, CallbackPolicy};
 use crate::payload::sfdc::{CreateOutcome, SfdcCreate};
 use crate::system::{Action, Integration, LaunchMode, SystemData};
@@ -202,9 +202,10 @@ impl ActionPlan {
     /// use clicktodial::{ActionPlan, CallContext, UserData};
     /// let data = UserData::parse("[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][s|$equal$]")?;
     /// let plan = ActionPlan::new(&data);
-    /// let create = plan.sfdc_create(&data.expand(&CallContext::default())).unwrap();
+    /// let ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// let create = plan.sfdc_create(&data.try_expand(&ctx)?).unwrap();
     /// assert_eq!(create.to_json(), r#"{"s":"="}"#);
-    /// # Ok::<(), clicktodial::ParseError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn sfdc_create(&self, expanded: &UserData<'_>) -> Option<SfdcCreate> {
         // The plan has read the system data: only the fields are left.
@@ -241,13 +242,15 @@ impl ActionPlan {
     /// ```
     /// use clicktodial::{ActionPlan, CallContext, CallbackPolicy, UserData};
     /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]")?;
-    /// let ctx = CallContext { transaction_id: "T42".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.transaction_id = "T42".into();
     /// let url = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
     /// assert_eq!(url.unwrap().as_str(), "https://crm.example.com/cb?t=T42");
     ///
     /// // A value stays one value: it cannot add parameters or cut `sig` off.
     /// let data = UserData::parse("[ctl_callbackUrl|https://crm.example.com/cb?n=$notes$&sig=abc]")?;
-    /// let ctx = CallContext { notes: "x&resultCode=SUCCESS#".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "x&resultCode=SUCCESS#".into();
     /// let url = ActionPlan::new(&data).callback(&ctx, &CallbackPolicy::default()).unwrap();
     /// assert_eq!(url.unwrap().as_str(), "https://crm.example.com/cb?n=x%26resultCode%3DSUCCESS%23&sig=abc");
     ///
@@ -287,11 +290,7 @@ impl ActionPlan {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn result_code(&self, outcome: &CreateOutcome) -> ResultCode {
-        match (&self.create, outcome) {
-            (None, _) => ResultCode::Ignore,
-            (Some(_), CreateOutcome::Created(_)) => ResultCode::Success,
-            (Some(_), _) => ResultCode::Fail,
-        }
+        self.finish_of(outcome).result_code
     }
 
     /// The finished call's data: the expanded `ctl_userdata`, with
@@ -319,14 +318,20 @@ impl ActionPlan {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn finish(&self, expanded: UserData<'_>, outcome: CreateOutcome) -> Callback {
-        // `success`, `fail` and `ignore` all drop a tenant's ctl_newRecordId.
+        Callback::finished(expanded, self.finish_of(&outcome))
+    }
+
+    /// The result code rules, once: what [`finish`](ActionPlan::finish),
+    /// [`result_code`](ActionPlan::result_code) and `CompiledLink` do for
+    /// `outcome`.
+    pub(crate) fn finish_of<'o>(&self, outcome: &'o CreateOutcome) -> Finish<'o> {
         if self.create.is_none() {
-            return Callback::ignore(expanded);
+            return Finish::IGNORED;
         }
         match outcome {
-            CreateOutcome::Created(id) => Callback::success(expanded, id),
-            CreateOutcome::Failed(error) => Callback::fail(expanded, error),
-            CreateOutcome::NotRun => Callback::fail(expanded, "the create action was not run"),
+            CreateOutcome::Created(id) => Finish::created(id),
+            CreateOutcome::Failed(error) => Finish::failed(error),
+            CreateOutcome::NotRun => Finish::failed("the create action was not run"),
         }
     }
 }

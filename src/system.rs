@@ -34,7 +34,6 @@ use crate::userdata::{is_system_name, UserData};
 /// # Ok::<(), clicktodial::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Action {
     /// `create`: create a record in the CRM.
@@ -54,7 +53,6 @@ pub enum Action {
 /// # Ok::<(), clicktodial::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Integration {
     /// `sfdc`: Salesforce.
@@ -75,7 +73,6 @@ pub enum Integration {
 /// # Ok::<(), clicktodial::ParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum LaunchMode {
     /// The record opens read-only (no `ctl_launchext`).
@@ -84,6 +81,115 @@ pub enum LaunchMode {
     /// `edit`: the record opens for editing.
     Edit,
 }
+
+impl Action {
+    /// The vendor's word: `create`, or an unknown action as written. With
+    /// `serde`, this is the action's wire form.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::Action;
+    /// assert_eq!(Action::Create.as_str(), "create");
+    /// assert_eq!(Action::Other("Delete".into()).as_str(), "Delete");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            Action::Create => "create",
+            Action::Other(action) => action,
+        }
+    }
+
+    /// Reads a `ctl_action` value: `create` in any letter case, or another.
+    pub(crate) fn read(value: &str) -> Action {
+        if value.eq_ignore_ascii_case(Action::Create.as_str()) {
+            Action::Create
+        } else {
+            Action::Other(value.to_owned())
+        }
+    }
+}
+
+impl Integration {
+    /// The vendor's word: `sfdc`, or an unknown integration as written.
+    /// With `serde`, this is the integration's wire form.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::Integration;
+    /// assert_eq!(Integration::Sfdc.as_str(), "sfdc");
+    /// assert_eq!(Integration::Other("zendesk".into()).as_str(), "zendesk");
+    /// ```
+    pub fn as_str(&self) -> &str {
+        match self {
+            Integration::Sfdc => "sfdc",
+            Integration::Other(kind) => kind,
+        }
+    }
+
+    /// Reads a `ctl_intType` value: `sfdc` in any letter case, or another.
+    pub(crate) fn read(value: &str) -> Integration {
+        if value.eq_ignore_ascii_case(Integration::Sfdc.as_str()) {
+            Integration::Sfdc
+        } else {
+            Integration::Other(value.to_owned())
+        }
+    }
+}
+
+impl LaunchMode {
+    /// The vendor's word: `edit`, or `readonly` (the vendor's word for a
+    /// record opened without `ctl_launchext`). With `serde`, this is the
+    /// mode's wire form.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::LaunchMode;
+    /// assert_eq!(LaunchMode::Edit.as_str(), "edit");
+    /// assert_eq!(LaunchMode::ReadOnly.as_str(), "readonly");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LaunchMode::ReadOnly => "readonly",
+            LaunchMode::Edit => "edit",
+        }
+    }
+
+    /// Reads a `ctl_launchext` value: `edit` in any letter case opens the
+    /// record for editing; anything else, read-only.
+    pub(crate) fn read(value: &str) -> LaunchMode {
+        if value.eq_ignore_ascii_case(LaunchMode::Edit.as_str()) {
+            LaunchMode::Edit
+        } else {
+            LaunchMode::ReadOnly
+        }
+    }
+}
+
+/// The vendor's enums travel as the vendor's words (`as_str`), and are read
+/// back as the system data reader reads them.
+#[cfg(feature = "serde")]
+macro_rules! serde_as_vendor_word {
+    ($($ty:ty),*) => {$(
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let word = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(<$ty>::read(&word))
+            }
+        }
+    )*};
+}
+
+#[cfg(feature = "serde")]
+serde_as_vendor_word!(Action, Integration, LaunchMode);
 
 /// The typed system data of a `ctl_userdata`.
 ///
@@ -289,20 +395,8 @@ impl SystemData {
                 continue;
             };
             match key {
-                SystemName::Action => {
-                    system.action = Some(if value.eq_ignore_ascii_case("create") {
-                        Action::Create
-                    } else {
-                        Action::Other(value.to_owned())
-                    })
-                }
-                SystemName::IntType => {
-                    system.integration = Some(if value.eq_ignore_ascii_case("sfdc") {
-                        Integration::Sfdc
-                    } else {
-                        Integration::Other(value.to_owned())
-                    })
-                }
+                SystemName::Action => system.action = Some(Action::read(value)),
+                SystemName::IntType => system.integration = Some(Integration::read(value)),
                 // The later pair wins the value; every one is checked.
                 SystemName::LaunchOpt => {
                     system.launch = value.eq_ignore_ascii_case("true");
@@ -314,13 +408,7 @@ impl SystemData {
                         faults.push((kind, span));
                     }
                 }
-                SystemName::LaunchExt => {
-                    system.launch_mode = if value.eq_ignore_ascii_case("edit") {
-                        LaunchMode::Edit
-                    } else {
-                        LaunchMode::ReadOnly
-                    }
-                }
+                SystemName::LaunchExt => system.launch_mode = LaunchMode::read(value),
                 SystemName::ParentId => system.parent_id = Some(value.to_owned()),
                 SystemName::NewRecordId => system.new_record_id = Some(value.to_owned()),
                 SystemName::CallbackUrl => system.callback_url = Some(value.to_owned()),

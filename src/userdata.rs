@@ -5,8 +5,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
+use crate::encode::Given;
 use crate::error::{Diagnostic, ParseError, ParseErrorKind};
-use crate::grammar::{self, Part};
+use crate::grammar;
 
 /// One pair. `span` is where it stood, `[` to `]`, when it was parsed from
 /// text. Other rooms read pairs through [`UserData::pairs`] and these
@@ -60,6 +61,17 @@ impl Span {
     /// The byte range, if the pair was parsed from text.
     pub(crate) fn range(self) -> Option<Range<usize>> {
         (self != Span::NONE).then_some(self.start as usize..self.end as usize)
+    }
+}
+
+impl Pair<'static> {
+    /// A pair the system adds (a constant, non-empty name; no place).
+    pub(crate) fn added(name: &'static str, value: String) -> Pair<'static> {
+        Pair {
+            name: Cow::Borrowed(name),
+            value: Cow::Owned(value),
+            span: Span::NONE,
+        }
     }
 }
 
@@ -353,6 +365,20 @@ impl<'a> UserData<'a> {
         }
     }
 
+    /// The pairs, taken out (to be filtered and put back with
+    /// [`from_pairs`](UserData::from_pairs)).
+    pub(crate) fn into_pairs(self) -> std::vec::IntoIter<Pair<'a>> {
+        self.pairs.into_iter()
+    }
+
+    /// Data of pairs taken out of data, or [`Pair::added`]: their names are
+    /// not empty, so the invariant holds.
+    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = Pair<'a>>) -> UserData<'a> {
+        UserData {
+            pairs: pairs.into_iter().collect(),
+        }
+    }
+
     /// The pairs with their names and values as `Cow`s, showing which are
     /// borrowed from the input.
     ///
@@ -392,11 +418,6 @@ impl<'a> UserData<'a> {
             .map(|p| &*p.value)
     }
 
-    /// Removes every pair whose name is `name` in any letter case.
-    pub(crate) fn remove_ignore_case(&mut self, name: &str) {
-        self.pairs.retain(|p| !p.name.eq_ignore_ascii_case(name));
-    }
-
     /// The same pairs, each value replaced by `f(value)`; names and spans
     /// are kept (so no name becomes empty).
     pub(crate) fn map_values(&self, mut f: impl FnMut(&str) -> String) -> UserData<'static> {
@@ -430,11 +451,7 @@ impl Eq for UserData<'_> {}
 impl fmt::Display for UserData<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for p in &self.pairs {
-            f.write_str("[")?;
-            grammar::write_escaped(f, &p.name, Part::Name)?;
-            f.write_str("|")?;
-            grammar::write_escaped(f, &p.value, Part::Value)?;
-            f.write_str("]")?;
+            grammar::write_pair(f, Given::Plain(&p.name), &p.value)?;
         }
         Ok(())
     }

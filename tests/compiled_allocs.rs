@@ -37,6 +37,16 @@ fn rendering_with_warm_buffers_does_not_allocate() {
     assert_eq!((allocs, bytes), (0.0, 0.0));
     assert!(out.callback_form().contains("resultCode=FAIL"));
 
+    // The whole compiled call as the `call` bench times it: the outcome's
+    // record id, `render_into` warm buffers, and the REST path (the target
+    // is 3 at most).
+    let (allocs, _) = count_allocs(50, || {
+        let outcome = CreateOutcome::Created("00T5e00000AbCdE".into());
+        link.render_into(&ctx, &outcome, &agent, &mut out);
+        out.sfdc_path("v59.0")
+    });
+    assert_eq!(allocs, 2.0, "the record id and the path");
+
     // A context with one transaction code of these lengths.
     let with_code = |list: usize, short: usize| clicktodial::CallContext {
         transaction_codes: vec![TransactionCode {

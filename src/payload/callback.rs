@@ -7,9 +7,10 @@ use std::str::FromStr;
 
 use url::form_urlencoded;
 
+use crate::encode::{write_form, Given};
 use crate::error::{ParseError, ParseErrorKind};
 use crate::system::NEW_RECORD_ID;
-use crate::userdata::UserData;
+use crate::userdata::{Pair, UserData};
 
 /// `resultCode`: the outcome of the `ctl_action`.
 ///
@@ -162,14 +163,8 @@ impl Callback {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn success(ctl_userdata: UserData<'_>, new_record_id: impl Into<String>) -> Callback {
-        let mut data = without_record_id(ctl_userdata);
-        // The name is not empty, so this cannot fail.
-        let _ = data.push(NEW_RECORD_ID, new_record_id.into());
-        Callback {
-            ctl_userdata: data,
-            result_code: ResultCode::Success,
-            error_string: String::new(),
-        }
+        let id = new_record_id.into();
+        Callback::finished(ctl_userdata, Finish::created(&id))
     }
 
     /// `FAIL`, with the reason. Any `ctl_newRecordId` in the data (in any
@@ -187,11 +182,8 @@ impl Callback {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn fail(ctl_userdata: UserData<'_>, error_string: impl Into<String>) -> Callback {
-        Callback::new(
-            without_record_id(ctl_userdata),
-            ResultCode::Fail,
-            error_string,
-        )
+        let error = error_string.into();
+        Callback::finished(ctl_userdata, Finish::failed(&error))
     }
 
     /// `IGNORE`: no action ran. `errorString` is empty. Any
@@ -208,7 +200,21 @@ impl Callback {
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn ignore(ctl_userdata: UserData<'_>) -> Callback {
-        Callback::new(without_record_id(ctl_userdata), ResultCode::Ignore, "")
+        Callback::finished(ctl_userdata, Finish::IGNORED)
+    }
+
+    /// The callback of a finished call: the data as [`finished_pairs`]
+    /// leaves it, with the finish's result code and error string.
+    pub(crate) fn finished(ctl_userdata: UserData<'_>, finish: Finish<'_>) -> Callback {
+        let added = finish
+            .record_id
+            .map(|id| Pair::added(NEW_RECORD_ID, id.to_owned()));
+        let pairs = ctl_userdata.into_owned().into_pairs();
+        Callback {
+            ctl_userdata: UserData::from_pairs(finished_pairs(pairs, Pair::name, added)),
+            result_code: finish.result_code,
+            error_string: finish.error.to_owned(),
+        }
     }
 
     /// The POST body: `ctl_userdata` (the data's canonical `[name|value]…`
@@ -228,11 +234,14 @@ impl Callback {
     /// ```
     pub fn to_form(&self) -> String {
         let userdata = self.ctl_userdata.to_string();
-        form_urlencoded::Serializer::new(String::new())
-            .append_pair("ctl_userdata", &userdata)
-            .append_pair("resultCode", self.result_code.as_str())
-            .append_pair("errorString", &self.error_string)
-            .finish()
+        let mut form = String::with_capacity(userdata.len() * 2 + 40);
+        let fields = form_fields(
+            Given::Plain(&userdata),
+            self.result_code,
+            &self.error_string,
+        );
+        write_form(&mut form, fields);
+        form
     }
 
     /// Reads a callback POST body, strictly.
@@ -348,16 +357,87 @@ impl Callback {
     }
 }
 
-/// The data without any `ctl_newRecordId` pair (in any letter case).
-fn without_record_id(ctl_userdata: UserData<'_>) -> UserData<'static> {
-    let mut data = ctl_userdata.into_owned();
-    data.remove_ignore_case(NEW_RECORD_ID);
-    data
+/// The callback form's fields, in order: the one layout of the body, which
+/// [`Callback::to_form`] and `CompiledLink` both write with
+/// [`write_form`].
+pub(crate) fn form_fields<'a>(
+    ctl_userdata: Given<'a>,
+    result_code: ResultCode,
+    error_string: &'a str,
+) -> [(&'static str, Given<'a>); 3] {
+    [
+        ("ctl_userdata", ctl_userdata),
+        // The vendor's word, which form encoding leaves as it is (a unit
+        // test holds every code to that): written as it is.
+        ("resultCode", Given::Encoded(result_code.as_str())),
+        ("errorString", Given::Plain(error_string)),
+    ]
+}
+
+/// What finishing a call does to its callback, for one outcome: the result
+/// code, the record id to append (after a create) and the error string.
+/// [`ActionPlan::finish`](crate::ActionPlan::finish) decides it; the
+/// callback's constructors and `CompiledLink` apply it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Finish<'o> {
+    pub(crate) result_code: ResultCode,
+    pub(crate) record_id: Option<&'o str>,
+    pub(crate) error: &'o str,
+}
+
+impl<'o> Finish<'o> {
+    /// No action ran.
+    pub(crate) const IGNORED: Finish<'static> = Finish {
+        result_code: ResultCode::Ignore,
+        record_id: None,
+        error: "",
+    };
+
+    /// The create made record `id`.
+    pub(crate) fn created(id: &'o str) -> Finish<'o> {
+        Finish {
+            result_code: ResultCode::Success,
+            record_id: Some(id),
+            error: "",
+        }
+    }
+
+    /// The create failed (or did not run), for `error`.
+    pub(crate) fn failed(error: &'o str) -> Finish<'o> {
+        Finish {
+            result_code: ResultCode::Fail,
+            record_id: None,
+            error,
+        }
+    }
+}
+
+/// The finished `ctl_userdata`'s pairs, the one rule: the data's pairs in
+/// order, without any `ctl_newRecordId` (in any letter case: only the
+/// system writes one), then `record_id`, the system's, when there is one.
+/// `name` reads a pair's name.
+pub(crate) fn finished_pairs<P>(
+    pairs: impl IntoIterator<Item = P>,
+    name: fn(&P) -> &str,
+    record_id: Option<P>,
+) -> impl Iterator<Item = P> {
+    pairs
+        .into_iter()
+        .filter(move |pair| !name(pair).eq_ignore_ascii_case(NEW_RECORD_ID))
+        .chain(record_id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_names_and_constants_need_no_encoding() {
+        for code in [ResultCode::Success, ResultCode::Fail, ResultCode::Ignore] {
+            let fields = form_fields(Given::Plain(""), code, "");
+            crate::encode::tests::assert_plain_form_fields(&fields);
+        }
+    }
 
     #[test]
     fn offsets_follow_segments() {

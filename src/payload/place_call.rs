@@ -41,8 +41,15 @@ const DOTS: &AsciiSet = &SEGMENT.add(b'.');
 /// );
 /// # Ok::<(), clicktodial::RequestError>(())
 /// ```
+///
+/// With `serde`, a `PlaceCall` (de)serializes as this wire JSON: the same
+/// bytes as [`to_json`](PlaceCall::to_json) through `serde_json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct PlaceCall {
     /// `agentId`: the agent's internal id (Configuration Manager, Users,
     /// "Internal Id").
@@ -57,19 +64,26 @@ pub struct PlaceCall {
     pub caller_id: String,
     /// `queueId`: the queue to call with, sent as a JSON string (`"598"`, as
     /// in the vendor's example); omitted when `None`.
+    #[cfg_attr(feature = "serde", serde(default, with = "wire::id"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub queue_id: Option<u64>,
-    /// `dialplanId`: the dial plan to apply, sent as a JSON string; omitted
-    /// when `None`.
-    pub dialplan_id: Option<u64>,
     /// `forceCall`: offer the call to an agent busy on the other line or on
     /// chat; always sent.
+    #[cfg_attr(feature = "serde", serde(default))]
     pub force_call: bool,
+    /// `dialplanId`: the dial plan to apply, sent as a JSON string; omitted
+    /// when `None`.
+    #[cfg_attr(feature = "serde", serde(default, with = "wire::id"))]
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub dialplan_id: Option<u64>,
     /// `extTransactionData`: `{"name","value"}` objects, in order; always
     /// sent (may be `[]`).
+    #[cfg_attr(feature = "serde", serde(default, with = "wire::name_values"))]
     pub ext_transaction_data: Vec<(String, String)>,
     /// `ctlUserData`: every `ctl_userdata` pair, system pairs included, in
     /// order, tokens unexpanded (the contact center expands them); always
     /// sent (may be `[]`).
+    #[cfg_attr(feature = "serde", serde(default, with = "wire::name_values"))]
     pub ctl_user_data: Vec<(String, String)>,
 }
 
@@ -363,5 +377,78 @@ impl PlaceCall {
         })?;
         let uri = endpoint(platform, &Self::path(tenant))?;
         Ok(json_post(uri, auth, self.to_json()))
+    }
+}
+
+/// The wire forms of `PlaceCall`'s ids and pairs, for serde: an id is a JSON
+/// string of digits (a number is read too), pairs are `{"name","value"}`
+/// objects.
+#[cfg(feature = "serde")]
+mod wire {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) mod id {
+        use super::*;
+
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Id {
+            Text(String),
+            Number(u64),
+        }
+
+        pub(crate) fn serialize<S: Serializer>(id: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+            match id {
+                Some(id) => s.collect_str(id),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<u64>, D::Error> {
+            match Option::<Id>::deserialize(d)? {
+                None => Ok(None),
+                Some(Id::Number(id)) => Ok(Some(id)),
+                Some(Id::Text(text)) => text
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| serde::de::Error::custom("an id is a string of digits")),
+            }
+        }
+    }
+
+    pub(super) mod name_values {
+        use super::*;
+
+        #[derive(Serialize)]
+        struct NameValueRef<'a> {
+            name: &'a str,
+            value: &'a str,
+        }
+
+        #[derive(Deserialize)]
+        struct NameValue {
+            name: String,
+            value: String,
+        }
+
+        pub(crate) fn serialize<S: Serializer>(
+            pairs: &[(String, String)],
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            s.collect_seq(
+                pairs
+                    .iter()
+                    .map(|(name, value)| NameValueRef { name, value }),
+            )
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<(String, String)>, D::Error> {
+            let pairs = Vec::<NameValue>::deserialize(d)?;
+            Ok(pairs.into_iter().map(|p| (p.name, p.value)).collect())
+        }
     }
 }

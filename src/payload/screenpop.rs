@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use url::form_urlencoded;
-
+use crate::encode::{write_form, Given};
 use crate::userdata::UserData;
 
 /// The data posted to the tenant's screenpop URL when `ctl_launchopt` is
@@ -108,18 +107,10 @@ impl Screenpop {
     /// assert_eq!(fields[9], ("cmd", "launch"));
     /// ```
     pub fn fields(&self) -> Vec<(&'static str, &str)> {
-        vec![
-            ("CtlUserData", &*self.ctl_userdata),
-            ("AgentID", &*self.agent_id),
-            ("Username", &*self.username),
-            ("extLogin", &*self.username),
-            ("Password", &*self.password),
-            ("extPwd", &*self.password),
-            ("Account", &*self.account),
-            ("Role", &*self.role),
-            ("Command", LAUNCH),
-            ("cmd", LAUNCH),
-        ]
+        form_fields(Given::Plain(&self.ctl_userdata), self)
+            .into_iter()
+            .map(|(name, value)| (name, value.as_given()))
+            .collect()
     }
 
     /// The POST body, `application/x-www-form-urlencoded` (UTF-8, a space
@@ -134,10 +125,38 @@ impl Screenpop {
     /// assert!(pop.to_form().contains("&Password=a%26b%3Dc+d&extPwd=a%26b%3Dc+d&"));
     /// ```
     pub fn to_form(&self) -> String {
-        form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(self.fields())
-            .finish()
+        let mut form = String::new();
+        write_form(
+            &mut form,
+            form_fields(Given::Plain(&self.ctl_userdata), self),
+        );
+        form
     }
+}
+
+/// The screenpop form's fields, in order, with `ctl_userdata` as the
+/// `CtlUserData` and the agent's fields from `agent` (its own
+/// `ctl_userdata` is not read): the one layout of the body, which
+/// [`Screenpop::to_form`], [`Screenpop::fields`] and `CompiledLink` all
+/// use.
+pub(crate) fn form_fields<'a>(
+    ctl_userdata: Given<'a>,
+    agent: &'a Screenpop,
+) -> [(&'static str, Given<'a>); 10] {
+    [
+        ("CtlUserData", ctl_userdata),
+        ("AgentID", Given::Plain(&agent.agent_id)),
+        ("Username", Given::Plain(&agent.username)),
+        ("extLogin", Given::Plain(&agent.username)),
+        ("Password", Given::Plain(&agent.password)),
+        ("extPwd", Given::Plain(&agent.password)),
+        ("Account", Given::Plain(&agent.account)),
+        ("Role", Given::Plain(&agent.role)),
+        // A constant that form encoding leaves as it is (a unit test holds
+        // it to that): written as it is.
+        ("Command", Given::Encoded(LAUNCH)),
+        ("cmd", Given::Encoded(LAUNCH)),
+    ]
 }
 
 impl fmt::Debug for Screenpop {
@@ -156,6 +175,13 @@ impl fmt::Debug for Screenpop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_names_and_constants_need_no_encoding() {
+        let agent = Screenpop::default();
+        let fields = form_fields(Given::Plain(""), &agent);
+        crate::encode::tests::assert_plain_form_fields(&fields);
+    }
 
     #[test]
     fn debug_redacts_even_in_alternate_form() {

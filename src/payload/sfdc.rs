@@ -1,13 +1,13 @@
 //! The CRM create request for Salesforce (`ctl_action=create`,
 //! `ctl_intType=sfdc`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::encode::UNRESERVED;
-use crate::userdata::UserData;
+use crate::encode::{Given, UNRESERVED};
+use crate::userdata::{is_system_name, UserData};
 
 /// The user data name that holds the sObject type.
 const OBJECT_TYPE: &str = "ObjectType";
@@ -15,7 +15,24 @@ const OBJECT_TYPE: &str = "ObjectType";
 /// The object a create makes: the last `ObjectType` user field, spelled
 /// exactly, when it is not empty.
 pub(crate) fn object_type<'d>(data: &'d UserData<'_>) -> Option<&'d str> {
-    data.get(OBJECT_TYPE).filter(|s| !s.is_empty())
+    data.get(OBJECT_TYPE).and_then(sobject)
+}
+
+/// Is the pair named `name` the one that names the sObject (`ObjectType`,
+/// the last one wins)?
+pub(crate) fn names_object_type(name: &str) -> bool {
+    name == OBJECT_TYPE
+}
+
+/// The sObject an (expanded) `ObjectType` value names: none when empty.
+pub(crate) fn sobject(value: &str) -> Option<&str> {
+    Some(value).filter(|s| !s.is_empty())
+}
+
+/// Is the pair named `name` a field of the record? User data, except
+/// `ObjectType`.
+pub(crate) fn is_field(name: &str) -> bool {
+    !is_system_name(name) && !names_object_type(name)
 }
 
 /// Bytes kept as they are in the sObject segment of the path: a Salesforce
@@ -91,8 +108,8 @@ impl SfdcCreate {
     pub(crate) fn from_fields(data: &UserData<'_>) -> Option<SfdcCreate> {
         let sobject = object_type(data)?;
         let fields = data
-            .user_fields()
-            .filter(|(name, _)| *name != OBJECT_TYPE)
+            .iter()
+            .filter(|(name, _)| is_field(name))
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
             .collect();
         Some(SfdcCreate {
@@ -125,12 +142,7 @@ impl SfdcCreate {
     /// assert_eq!(odd.path("v59.0"), "/services/data/v59.0/sobjects/%2E%2E%2FAccount%3Fx/");
     /// ```
     pub fn path(&self, api_version: &str) -> String {
-        let version = api_version.strip_prefix(['v', 'V']).unwrap_or(api_version);
-        format!(
-            "/services/data/v{}/sobjects/{}/",
-            utf8_percent_encode(version, VERSION),
-            utf8_percent_encode(&self.sobject, SOBJECT),
-        )
+        path(&self.sobject, api_version)
     }
 
     /// The record as a JSON object: `{"name":"value",…}`, every value a JSON
@@ -166,12 +178,6 @@ impl SfdcCreate {
     /// );
     /// ```
     pub fn to_json(&self) -> String {
-        // Index of the last pair for each name.
-        let mut last: HashMap<&str, usize> = HashMap::with_capacity(self.fields.len());
-        for (i, (name, _)) in self.fields.iter().enumerate() {
-            last.insert(name, i);
-        }
-        let mut written: HashSet<&str> = HashSet::with_capacity(last.len());
         let capacity = self
             .fields
             .iter()
@@ -179,28 +185,76 @@ impl SfdcCreate {
             .sum::<usize>()
             + 2;
         let mut out = String::with_capacity(capacity);
-        out.push('{');
-        for (name, value) in &self.fields {
-            if !written.insert(name) {
-                continue;
-            }
-            let value = last
-                .get(name.as_str())
-                .and_then(|&i| self.fields.get(i))
-                .map_or(value.as_str(), |(_, v)| v.as_str());
-            if written.len() > 1 {
-                out.push(',');
-            }
-            write_json_string(&mut out, name);
-            out.push(':');
-            write_json_string(&mut out, value);
-        }
-        out.push('}');
+        let layout = json_layout(self.fields.iter().map(|(name, _)| name.as_str()));
+        write_json_object(
+            &mut out,
+            layout.iter().filter_map(|&(key, value)| {
+                let (name, _) = self.fields.get(key)?;
+                let (_, value) = self.fields.get(value)?;
+                Some((Given::Plain(name), value.as_str()))
+            }),
+        );
         out
     }
 }
 
 /// Appends `s` to `out` as a JSON string literal, quotes included.
+/// The create's REST path for `sobject`, the one writer of it
+/// ([`SfdcCreate::path`], `CallBuffers::sfdc_path`).
+pub(crate) fn path(sobject: &str, api_version: &str) -> String {
+    let version = api_version.strip_prefix(['v', 'V']).unwrap_or(api_version);
+    format!(
+        "/services/data/v{}/sobjects/{}/",
+        utf8_percent_encode(version, VERSION),
+        utf8_percent_encode(sobject, SOBJECT),
+    )
+}
+
+/// Which fields the JSON object has, given the fields' names in order: for
+/// each name, where it first appears (the key's place) and where it last
+/// appears (the value written), in the order of first appearance. Linear.
+pub(crate) fn json_layout<'n>(names: impl Iterator<Item = &'n str>) -> Vec<(usize, usize)> {
+    let mut layout: Vec<(usize, usize)> = Vec::new();
+    // Where each name's field is in `layout`.
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.enumerate() {
+        match at.get(name).and_then(|&j| layout.get_mut(j)) {
+            Some(field) => field.1 = i,
+            None => {
+                at.insert(name, layout.len());
+                layout.push((i, i));
+            }
+        }
+    }
+    layout
+}
+
+/// Appends a JSON object key, `"name":` (written once for a field written
+/// on many calls, then given to [`write_json_object`] as
+/// [`Given::Encoded`]).
+pub(crate) fn write_json_key(out: &mut String, name: &str) {
+    write_json_string(out, name);
+    out.push(':');
+}
+
+/// The one writer of the Salesforce JSON object: `{`, each key and its
+/// value as a JSON string, separated by `,`, then `}`.
+#[inline]
+pub(crate) fn write_json_object<'a>(
+    out: &mut String,
+    fields: impl IntoIterator<Item = (Given<'a>, &'a str)>,
+) {
+    out.push('{');
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        key.write_with(out, write_json_key);
+        write_json_string(out, value);
+    }
+    out.push('}');
+}
+
 pub(crate) fn write_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut rest = s;

@@ -123,19 +123,16 @@ use chrono_tz::Tz;
 /// use chrono::{TimeZone, Utc};
 /// use clicktodial::{expand, CallContext, TransactionCode};
 ///
-/// let ctx = CallContext {
-///     caller_id: "5251990".into(),
-///     answered_at: Some(Utc.with_ymd_and_hms(2024, 1, 15, 18, 0, 0).unwrap()),
-///     hangup_at: Some(Utc.with_ymd_and_hms(2024, 1, 15, 18, 4, 30).unwrap()),
-///     now: Utc.with_ymd_and_hms(2024, 1, 15, 18, 5, 0).unwrap(),
-///     tenant_tz: chrono_tz::America::Los_Angeles,
-///     transaction_codes: vec![TransactionCode {
-///         list_name: "Sales".into(),
-///         short_code: "WON".into(),
-///         description: "Closed won".into(),
-///     }],
-///     ..Default::default()
-/// };
+/// let now = Utc.with_ymd_and_hms(2024, 1, 15, 18, 5, 0).unwrap();
+/// let mut ctx = CallContext::new(now, chrono_tz::America::Los_Angeles);
+/// ctx.caller_id = "5251990".into();
+/// ctx.answered_at = Some(Utc.with_ymd_and_hms(2024, 1, 15, 18, 0, 0).unwrap());
+/// ctx.hangup_at = Some(Utc.with_ymd_and_hms(2024, 1, 15, 18, 4, 30).unwrap());
+/// ctx.transaction_codes = vec![TransactionCode {
+///     list_name: "Sales".into(),
+///     short_code: "WON".into(),
+///     description: "Closed won".into(),
+/// }];
 /// assert_eq!(
 ///     expand("$callAnsweredTenantTT$ for $callDuration$ ($lastTclCodeDesc$)", &ctx),
 ///     "2024/01/15 10:00:00 -0800 for 00:04:30 (Closed won)"
@@ -239,10 +236,8 @@ impl CallContext {
 ///     short_code: short.into(),
 ///     description: format!("{short} (from {list})"),
 /// };
-/// let ctx = CallContext {
-///     transaction_codes: vec![code("Sales", "WON"), code("Support", "FUP")],
-///     ..Default::default()
-/// };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.transaction_codes = vec![code("Sales", "WON"), code("Support", "FUP")];
 /// assert_eq!(expand("$transaction_codes$", &ctx), "Sales:WON,Support:FUP");
 /// assert_eq!(expand("$lastTclCodeDesc$", &ctx), "FUP (from Support)");
 /// ```

@@ -99,7 +99,8 @@ pub(crate) fn scan(input: &str, mut on_token: impl FnMut(usize, usize, Token)) -
 /// use std::borrow::Cow;
 /// use clicktodial::{expand, CallContext};
 ///
-/// let ctx = CallContext { caller_id: "5251990".into(), ..Default::default() };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.caller_id = "5251990".into();
 /// assert_eq!(expand("from $caller_id$", &ctx), "from 5251990");
 /// assert_eq!(expand("start $call_answered_time", &ctx), "start $call_answered_time");
 /// assert_eq!(expand("$5 and $caller_id$", &ctx), "$5 and 5251990");
@@ -244,7 +245,10 @@ impl TokenValues<'_> {
     /// use std::borrow::Cow;
     /// use clicktodial::{CallContext, TokenValues};
     ///
-    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// # use chrono::TimeZone;
+    /// let now = chrono::Utc.with_ymd_and_hms(2024, 3, 12, 0, 5, 0).unwrap();
+    /// let mut ctx = CallContext::new(now, chrono_tz::UTC);
+    /// ctx.caller_id = "42".into();
     /// let mut values = TokenValues::new(&ctx);
     /// assert_eq!(values.expand("from $caller_id$ at $hours$h"), "from 42 at 00h");
     /// assert!(matches!(values.expand("no token"), Cow::Borrowed(_)));
@@ -294,11 +298,9 @@ enum Segment {
 ///     template.tokens().collect::<Vec<_>>(),
 ///     [Token::TransactionId, Token::CallerId]
 /// );
-/// let ctx = CallContext {
-///     transaction_id: "T-1".into(),
-///     caller_id: "5251990".into(),
-///     ..Default::default()
-/// };
+/// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+/// ctx.transaction_id = "T-1".into();
+/// ctx.caller_id = "5251990".into();
 /// assert_eq!(template.expand(&ctx), "Call T-1 from 5251990, $5 off");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -411,7 +413,8 @@ impl Template {
     ///
     /// ```
     /// use clicktodial::{CallContext, Template};
-    /// let ctx = CallContext { notes: "ok".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "ok".into();
     /// let mut out = String::from("notes: ");
     /// Template::compile("[$notes$]").expand_into(&ctx, &mut out);
     /// assert_eq!(out, "notes: [ok]");
@@ -428,7 +431,10 @@ impl Template {
     ///
     /// ```
     /// use clicktodial::{CallContext, Template, TokenValues};
-    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// # use chrono::TimeZone;
+    /// let now = chrono::Utc.with_ymd_and_hms(2024, 3, 12, 0, 5, 0).unwrap();
+    /// let mut ctx = CallContext::new(now, chrono_tz::UTC);
+    /// ctx.caller_id = "42".into();
     /// let mut values = TokenValues::new(&ctx);
     /// let (mut subject, mut url) = (String::new(), String::new());
     /// Template::compile("From $caller_id$ at $hours$h").expand_with(&mut values, &mut subject);
@@ -501,11 +507,9 @@ impl UserData<'_> {
     /// use clicktodial::{CallContext, UserData};
     ///
     /// let data = UserData::parse("[subject|Call ($transaction_id$)][Description|$notes$]")?;
-    /// let ctx = CallContext {
-    ///     transaction_id: "T-9".into(),
-    ///     notes: "said ][ctl_action|create]".into(),
-    ///     ..Default::default()
-    /// };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.transaction_id = "T-9".into();
+    /// ctx.notes = "said ][ctl_action|create]".into();
     /// let expanded = data.expand(&ctx);
     /// assert_eq!(expanded.get("subject"), Some("Call (T-9)"));
     /// assert_eq!(expanded.get("Description"), Some("said ][ctl_action|create]"));
@@ -554,7 +558,8 @@ impl UserData<'_> {
     /// ```
     /// use clicktodial::{CallContext, TokenValues, UserData};
     ///
-    /// let ctx = CallContext { caller_id: "42".into(), ..Default::default() };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.caller_id = "42".into();
     /// let mut values = TokenValues::new(&ctx);
     /// let data = UserData::parse("[from|$caller_id$]")?.expand_with(&mut values);
     /// assert_eq!(data.get("from"), Some("42"));

@@ -32,11 +32,8 @@ use crate::token::table::Token;
 /// use chrono::{TimeZone, Utc};
 /// use clicktodial::{CallContext, Token, TokenValues};
 ///
-/// let ctx = CallContext {
-///     now: Utc.with_ymd_and_hms(2024, 3, 1, 3, 0, 0).unwrap(),
-///     tenant_tz: chrono_tz::America::Los_Angeles,
-///     ..Default::default()
-/// };
+/// let now = Utc.with_ymd_and_hms(2024, 3, 1, 3, 0, 0).unwrap();
+/// let ctx = CallContext::new(now, chrono_tz::America::Los_Angeles);
 /// let mut values = TokenValues::new(&ctx);
 /// assert_eq!(values.get(Token::Date), "29"); // still 29 February in Los Angeles
 /// assert_eq!(values.get(Token::Hours), "19");
@@ -87,7 +84,8 @@ impl<'c> TokenValues<'c> {
     /// # Example
     ///
     /// ```
-    /// let ctx = clicktodial::CallContext { notes: "hi".into(), ..Default::default() };
+    /// let mut ctx = clicktodial::CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.notes = "hi".into();
     /// let values = clicktodial::TokenValues::new(&ctx);
     /// assert_eq!(values.context().notes, "hi");
     /// ```
@@ -103,10 +101,8 @@ impl<'c> TokenValues<'c> {
     /// use chrono::{TimeZone, Utc};
     /// use clicktodial::{CallContext, Token, TokenValues};
     ///
-    /// let ctx = CallContext {
-    ///     answered_at: Some(Utc.timestamp_opt(1_700_000_000, 0).unwrap()),
-    ///     ..Default::default()
-    /// };
+    /// let mut ctx = CallContext::new(chrono::Utc::now(), chrono_tz::UTC);
+    /// ctx.answered_at = Some(Utc.timestamp_opt(1_700_000_000, 0).unwrap());
     /// let mut values = TokenValues::new(&ctx);
     /// assert_eq!(values.get(Token::CallAnsweredTime), "1700000000");
     /// assert_eq!(values.get(Token::CallHangupTime), "0");

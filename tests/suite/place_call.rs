@@ -36,6 +36,36 @@ fn from_request_takes_every_pair_in_order_tokens_unexpanded() {
     assert!(json.get("queueId").is_none(), "omitted when None");
 }
 
+/// The vendor's example body reads as a `PlaceCall` and writes back as the
+/// same JSON.
+#[cfg(feature = "serde")]
+#[test]
+fn serde_reads_and_writes_the_vendors_example() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/8x8/place_call_request.json"
+    ))
+    .unwrap();
+    let call: PlaceCall = serde_json::from_str(&text).unwrap();
+    assert_eq!(call.queue_id, Some(598));
+    assert_eq!(call.dialplan_id, Some(12));
+    assert!(call.force_call);
+    assert_eq!(
+        call.ctl_user_data[1],
+        ("DueDate".into(), "2022-12-25".into())
+    );
+    let vendor: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&call).unwrap(), vendor);
+    assert_eq!(serde_json::to_string(&call).unwrap(), call.to_json());
+    // An id as a JSON number is read too; as text that is no number, it is an error.
+    let number = text.replace(r#""598""#, "598");
+    assert_eq!(
+        serde_json::from_str::<PlaceCall>(&number).unwrap().queue_id,
+        Some(598)
+    );
+    assert!(serde_json::from_str::<PlaceCall>(&text.replace(r#""598""#, r#""q""#)).is_err());
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
@@ -76,6 +106,19 @@ proptest! {
                 .map(|(n, v)| serde_json::json!({"name": n, "value": v}))
                 .collect();
             prop_assert_eq!(&json[key], &Value::from(want));
+        }
+        // With serde, the type's serde is this wire JSON: the same value,
+        // the same bytes (serde_json leaves U+2028 and U+2029 as they are,
+        // where `to_json` escapes them for JavaScript), and read back whole.
+        #[cfg(feature = "serde")]
+        {
+            prop_assert_eq!(&serde_json::to_value(&call).unwrap(), &json);
+            let serde_text = serde_json::to_string(&call).unwrap();
+            if !serde_text.contains(['\u{2028}', '\u{2029}']) {
+                prop_assert_eq!(&serde_text, &call.to_json());
+            }
+            let back: PlaceCall = serde_json::from_str(&call.to_json()).unwrap();
+            prop_assert_eq!(back, call);
         }
     }
 

@@ -51,3 +51,58 @@ fn template_is_its_source() {
     assert_eq!(back, template);
     assert_eq!(back.expand(&CallContext::default()), "Call  at 00:00");
 }
+
+/// The vendor's enums travel as the vendor's words (their `as_str`), and
+/// read back as the system data reader reads them.
+#[test]
+fn vendor_enums_are_the_vendors_words() {
+    use clicktodial::{Action, ActionPlan, Integration, LaunchMode, ResultCode};
+    let words = [
+        (serde_json::to_value(Action::Create).unwrap(), "create"),
+        (
+            serde_json::to_value(Action::Other("Delete".into())).unwrap(),
+            "Delete",
+        ),
+        (serde_json::to_value(Integration::Sfdc).unwrap(), "sfdc"),
+        (
+            serde_json::to_value(Integration::Other("zendesk".into())).unwrap(),
+            "zendesk",
+        ),
+        (serde_json::to_value(LaunchMode::Edit).unwrap(), "edit"),
+        (
+            serde_json::to_value(LaunchMode::ReadOnly).unwrap(),
+            "readonly",
+        ),
+        (serde_json::to_value(ResultCode::Ignore).unwrap(), "IGNORE"),
+    ];
+    for (json, word) in words {
+        assert_eq!(json, serde_json::Value::from(word));
+    }
+    assert_eq!(
+        serde_json::from_str::<Action>(r#""CREATE""#).unwrap(),
+        Action::Create
+    );
+    assert_eq!(
+        serde_json::from_str::<Integration>(r#""Zendesk""#).unwrap(),
+        Integration::Other("Zendesk".into())
+    );
+    assert_eq!(
+        serde_json::from_str::<LaunchMode>(r#""Edit""#).unwrap(),
+        LaunchMode::Edit
+    );
+    assert_eq!(
+        serde_json::from_str::<LaunchMode>(r#""readonly""#).unwrap(),
+        LaunchMode::ReadOnly
+    );
+    // A plan's JSON names the vendor's words, and reads back.
+    let data = UserData::parse(
+        "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][ctl_launchopt|true][ctl_launchext|edit]",
+    )
+    .unwrap();
+    let plan = ActionPlan::new(&data);
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(json["create"]["integration"], "sfdc");
+    assert_eq!(json["screenpop"]["mode"], "edit");
+    let back: ActionPlan = serde_json::from_value(json).unwrap();
+    assert_eq!(back, plan);
+}
