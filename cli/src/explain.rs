@@ -136,7 +136,7 @@ pub fn explain_text(c: &Checked, req: &ClickToDialRequest, styled: bool) -> Stri
         match (&plan.create, &plan.ignored) {
             (Some(c), _) => format!(
                 "{} record `{}`",
-                crate::model::integration_str(&c.integration),
+                c.integration.as_str(),
                 c.object_type.as_deref().unwrap_or("(no ObjectType)")
             ),
             (None, Some(why)) => format!("ignored: {why} (result code IGNORE)"),

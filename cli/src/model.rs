@@ -1,19 +1,11 @@
 //! JSON forms of the library's types, shared by `explain`, `simulate`,
 //! `serve` and the `/api/*` routes.
 
-use clicktodial::{ActionPlan, ClickToDialRequest, Integration, LaunchMode, UserData};
+use clicktodial::{ActionPlan, ClickToDialRequest, LaunchMode, UserData};
 use serde_json::{json, Value};
 
 pub fn pairs<'a>(it: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
     Value::Array(it.map(|(n, v)| json!([n, v])).collect())
-}
-
-pub fn integration_str(i: &Integration) -> String {
-    match i {
-        Integration::Sfdc => "sfdc".to_owned(),
-        Integration::Other(s) => s.clone(),
-        other => format!("{other:?}"),
-    }
 }
 
 pub fn mode_str(m: LaunchMode) -> &'static str {
@@ -26,7 +18,7 @@ pub fn mode_str(m: LaunchMode) -> &'static str {
 pub fn plan_json(plan: &ActionPlan) -> Value {
     json!({
         "create": plan.create.as_ref().map(|c| json!({
-            "integration": integration_str(&c.integration),
+            "integration": c.integration.as_str(),
             "object_type": c.object_type,
         })),
         "ignored": plan.ignored,

@@ -53,14 +53,17 @@ const DOTS: &AsciiSet = &SEGMENT.add(b'.');
 pub struct PlaceCall {
     /// `agentId`: the agent's internal id (Configuration Manager, Users,
     /// "Internal Id").
+    #[cfg_attr(feature = "serde", serde(default))]
     pub agent_id: String,
     /// `prefix`: dialled before the number; always sent, may be empty (the
     /// vendor: "this MUST be passed but can be an empty string").
+    #[cfg_attr(feature = "serde", serde(default))]
     pub prefix: String,
     /// `number`: the digits to dial, without the prefix.
     pub number: String,
     /// `callerId`: the caller id to present; always sent, may be empty (the
     /// agent's configured one is used then).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub caller_id: String,
     /// `queueId`: the queue to call with, sent as a JSON string (`"598"`, as
     /// in the vendor's example); omitted when `None`.
@@ -381,8 +384,9 @@ impl PlaceCall {
 }
 
 /// The wire forms of `PlaceCall`'s ids and pairs, for serde: an id is a JSON
-/// string of digits (a number is read too), pairs are `{"name","value"}`
-/// objects.
+/// string of digits (a number, and an empty string for none, are read too),
+/// pairs are `{"name","value"}` objects. Reading, every field but `number`
+/// may be left out (empty, none, `false`, no pairs).
 #[cfg(feature = "serde")]
 mod wire {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -410,6 +414,8 @@ mod wire {
             match Option::<Id>::deserialize(d)? {
                 None => Ok(None),
                 Some(Id::Number(id)) => Ok(Some(id)),
+                // An empty id is no id, as an empty `queue_id=` is none.
+                Some(Id::Text(text)) if text.is_empty() => Ok(None),
                 Some(Id::Text(text)) => text
                     .parse()
                     .map(Some)

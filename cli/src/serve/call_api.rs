@@ -13,44 +13,6 @@ use serde_json::json;
 use super::call::place;
 use super::{App, Shared};
 
-/// 8x8's "Place Call For Agent" body.
-#[derive(Debug, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PlaceCallBody {
-    #[serde(default)]
-    agent_id: String,
-    #[serde(default)]
-    prefix: String,
-    number: String,
-    #[serde(default)]
-    caller_id: String,
-    #[serde(default)]
-    queue_id: Option<Id>,
-    #[serde(default)]
-    dialplan_id: Option<Id>,
-    /// Kept; the simulator's agent is never busy, so it changes nothing.
-    #[serde(default)]
-    force_call: bool,
-    #[serde(default)]
-    ext_transaction_data: Vec<NameValue>,
-    #[serde(default)]
-    ctl_user_data: Vec<NameValue>,
-}
-
-/// An id sent as a JSON string (`"598"`, as 8x8 does) or number.
-#[derive(Debug, serde::Deserialize)]
-#[serde(untagged)]
-enum Id {
-    Text(String),
-    Number(u64),
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct NameValue {
-    name: String,
-    value: String,
-}
-
 fn vendor_error(status: StatusCode, message: &str, reason: String) -> Response {
     (
         status,
@@ -76,34 +38,6 @@ fn authorized(app: &App, headers: &HeaderMap) -> bool {
     let same_user = given.username().as_bytes().ct_eq(user.as_bytes());
     let same_token = given.password().as_bytes().ct_eq(token.as_bytes());
     (same_user & same_token).into()
-}
-
-fn id(parameter: &str, id: Option<Id>) -> Result<Option<u64>, String> {
-    match id {
-        None => Ok(None),
-        Some(Id::Number(n)) => Ok(Some(n)),
-        Some(Id::Text(t)) if t.is_empty() => Ok(None),
-        Some(Id::Text(t)) => t
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("`{parameter}` must be digits")),
-    }
-}
-
-/// The vendor's JSON body as the library's [`PlaceCall`].
-fn place_call_of(body: PlaceCallBody) -> Result<PlaceCall, String> {
-    let pairs = |list: Vec<NameValue>| list.into_iter().map(|p| (p.name, p.value)).collect();
-    Ok(PlaceCall {
-        agent_id: body.agent_id,
-        prefix: body.prefix,
-        number: body.number,
-        caller_id: body.caller_id,
-        queue_id: id("queueId", body.queue_id)?,
-        dialplan_id: id("dialplanId", body.dialplan_id)?,
-        force_call: body.force_call,
-        ext_transaction_data: pairs(body.ext_transaction_data),
-        ctl_user_data: pairs(body.ctl_user_data),
-    })
 }
 
 /// The click-to-dial request a [`PlaceCall`] is the JSON form of (the
@@ -143,11 +77,12 @@ pub(super) async fn place_call(
             "Basic auth with the tenant user and action request token is required".into(),
         );
     }
-    let body: PlaceCallBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
+    // The library's `PlaceCall` reads 8x8's body (its serde is the wire JSON).
+    let call: PlaceCall = match serde_json::from_slice(&body) {
+        Ok(call) => call,
         Err(e) => return vendor_error(StatusCode::BAD_REQUEST, "Bad Request", e.to_string()),
     };
-    match place_call_of(body).and_then(|call| Ok((request_of(&call)?, call.agent_id))) {
+    match request_of(&call).map(|request| (request, call.agent_id)) {
         Ok((request, agent)) => match place(&app, &headers, request) {
             Ok(mut answer) => {
                 answer["tenant"] = json!(tenant);
@@ -168,13 +103,12 @@ mod tests {
 
     #[test]
     fn place_call_bodies() {
-        let body: PlaceCallBody = serde_json::from_str(
+        let call: PlaceCall = serde_json::from_str(
             r#"{"agentId":"a1","prefix":"1","number":"6502022222","callerId":"","queueId":"598",
                 "forceCall":false,"extTransactionData":[{"name":"extRecordId","value":"001"}],
                 "ctlUserData":[{"name":"ctl_callbackUrl","value":"https://crm.example.com/cb"}]}"#,
         )
         .unwrap();
-        let call = place_call_of(body).unwrap();
         let req = request_of(&call).unwrap();
         assert_eq!(req.dial_string(), "16502022222");
         assert_eq!(req.queue_id, Some(598));
@@ -193,17 +127,16 @@ mod tests {
         );
         // The library's own JSON form of the request is the body read.
         assert_eq!(PlaceCall::from_request(&req, "a1"), call);
-        let bad: PlaceCallBody =
-            serde_json::from_str(r#"{"number":"call me","queueId":"x"}"#).unwrap();
-        assert!(place_call_of(bad).is_err());
-        let bad: PlaceCallBody = serde_json::from_str(r#"{"number":"call me"}"#).unwrap();
-        assert!(request_of(&place_call_of(bad).unwrap()).is_err());
+        let bad = serde_json::from_str::<PlaceCall>(r#"{"number":"call me","queueId":"x"}"#);
+        assert!(bad.is_err());
+        let bad: PlaceCall = serde_json::from_str(r#"{"number":"call me"}"#).unwrap();
+        assert!(request_of(&bad).is_err());
     }
 
     #[test]
     fn the_vendors_example_body_reads_and_writes_back() {
         let text = include_str!("../../../tests/data/8x8/place_call_request.json");
-        let call = place_call_of(serde_json::from_str(text).unwrap()).unwrap();
+        let call: PlaceCall = serde_json::from_str(text).unwrap();
         let written: Value = serde_json::from_str(&call.to_json()).unwrap();
         assert_eq!(written, serde_json::from_str::<Value>(text).unwrap());
         assert!(request_of(&call).is_ok());
