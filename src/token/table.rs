@@ -7,71 +7,125 @@
 
 use std::fmt;
 
-/// One of the twenty tokens of the vendor's table.
-///
-/// [`name`](Token::name) is the name as the vendor writes it, without the
-/// `$` signs; `Display` writes the token as it appears in a value, `$name$`.
-///
-/// # Example
-///
-/// ```
-/// use clicktodial::Token;
-///
-/// assert_eq!(Token::CallerId.name(), "caller_id");
-/// assert_eq!(Token::from_name("callAnsweredTenantTT"), Some(Token::CallAnsweredTenantTime));
-/// assert_eq!(Token::from_name("CALLER_ID"), None);
-/// assert_eq!(Token::Equal.to_string(), "$equal$");
-/// assert_eq!(Token::ALL.len(), 20);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum Token {
+/// The vendor's token table, written once: each token with its doc and its
+/// name. The enum, [`Token::ALL`], [`Token::name`] and the scanner's
+/// [`Token::from_name_bytes`] are all generated from it.
+macro_rules! token_table {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal, )*) => {
+        /// One of the twenty tokens of the vendor's table.
+        ///
+        /// [`name`](Token::name) is the name as the vendor writes it, without the
+        /// `$` signs; `Display` writes the token as it appears in a value, `$name$`.
+        ///
+        /// # Example
+        ///
+        /// ```
+        /// use clicktodial::Token;
+        ///
+        /// assert_eq!(Token::CallerId.name(), "caller_id");
+        /// assert_eq!(Token::from_name("callAnsweredTenantTT"), Some(Token::CallAnsweredTenantTime));
+        /// assert_eq!(Token::from_name("CALLER_ID"), None);
+        /// assert_eq!(Token::Equal.to_string(), "$equal$");
+        /// assert_eq!(Token::ALL.len(), 20);
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Token {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Token {
+            /// Every token, in the order of the vendor's table.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// use clicktodial::Token;
+            ///
+            /// assert_eq!(Token::ALL[0], Token::CallerId);
+            /// assert!(Token::ALL.iter().all(|t| Token::from_name(t.name()) == Some(*t)));
+            /// ```
+            pub const ALL: [Token; 20] = [$(Token::$variant),*];
+
+            /// The token's name as the vendor writes it, without the `$` signs.
+            ///
+            /// # Example
+            ///
+            /// ```
+            /// assert_eq!(clicktodial::Token::LastTclCodeShort.name(), "lastTclCodeShort");
+            /// ```
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Token::$variant => const { ascii($name) }, )*
+                }
+            }
+
+            /// [`from_name`](Token::from_name) on bytes: the scanner's hot path.
+            #[inline]
+            pub(crate) fn from_name_bytes(name: &[u8]) -> Option<Token> {
+                Some(match name {
+                    $( $name => Token::$variant, )*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+/// A token's name as text (names are ASCII; evaluated at compile time).
+const fn ascii(name: &'static [u8]) -> &'static str {
+    match std::str::from_utf8(name) {
+        Ok(name) => name,
+        Err(_) => panic!("a token name is ASCII"),
+    }
+}
+
+token_table! {
     /// `$caller_id$`: the caller ID used for the outbound call.
-    CallerId,
+    CallerId => b"caller_id",
     /// `$transaction_id$`: the transaction ID of the outbound call.
-    TransactionId,
+    TransactionId => b"transaction_id",
     /// `$call_answered_time$`: answer time in Unix seconds; `0` when the call
     /// was not established.
-    CallAnsweredTime,
+    CallAnsweredTime => b"call_answered_time",
     /// `$call_hangup_time$`: hang-up time in Unix seconds; `0` when the call
     /// was not established.
-    CallHangupTime,
+    CallHangupTime => b"call_hangup_time",
     /// `$callAnsweredTenantTT$`: answer time in the tenant's zone,
     /// `YYYY/MM/DD HH:mm:ss Z`; empty when the call was not established.
-    CallAnsweredTenantTime,
+    CallAnsweredTenantTime => b"callAnsweredTenantTT",
     /// `$callHangupTenantTT$`: hang-up time in the tenant's zone,
     /// `YYYY/MM/DD HH:mm:ss Z`; empty when the call was not established.
-    CallHangupTenantTime,
+    CallHangupTenantTime => b"callHangupTenantTT",
     /// `$callDuration$`: `HH:MM:SS` from answer to hang-up.
-    CallDuration,
+    CallDuration => b"callDuration",
     /// `$equal$`: a literal `=`.
-    Equal,
+    Equal => b"equal",
     /// `$interaction_guid$`: the interaction GUID.
-    InteractionGuid,
+    InteractionGuid => b"interaction_guid",
     /// `$year$`: the current year, `YYYY`, in the tenant's zone.
-    Year,
+    Year => b"year",
     /// `$month$`: the current month, `MM`, in the tenant's zone.
-    Month,
+    Month => b"month",
     /// `$date$`: the current day of the month, `DD`, in the tenant's zone.
-    Date,
+    Date => b"date",
     /// `$hours$`: the current hour, `HH` (24 h), in the tenant's zone.
-    Hours,
+    Hours => b"hours",
     /// `$minutes$`: the current minute, `MM`.
-    Minutes,
+    Minutes => b"minutes",
     /// `$seconds$`: the current second, `SS`.
-    Seconds,
+    Seconds => b"seconds",
     /// `$transaction_codes$`: `list:shortcode` for each selected code, joined
     /// by `,`.
-    TransactionCodes,
+    TransactionCodes => b"transaction_codes",
     /// `$notes$`: the agent's notes.
-    Notes,
+    Notes => b"notes",
     /// `$lastTclListName$`: the list name of the last selected code.
-    LastTclListName,
+    LastTclListName => b"lastTclListName",
     /// `$lastTclCodeDesc$`: the description of the last selected code.
-    LastTclCodeDesc,
+    LastTclCodeDesc => b"lastTclCodeDesc",
     /// `$lastTclCodeShort$`: the short code of the last selected code.
-    LastTclCodeShort,
+    LastTclCodeShort => b"lastTclCodeShort",
 }
 
 impl Token {
@@ -97,73 +151,8 @@ impl Token {
         )
     }
 
-    /// Every token, in the order of the vendor's table.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use clicktodial::Token;
-    ///
-    /// assert_eq!(Token::ALL[0], Token::CallerId);
-    /// assert!(Token::ALL.iter().all(|t| Token::from_name(t.name()) == Some(*t)));
-    /// ```
-    pub const ALL: [Token; 20] = [
-        Token::CallerId,
-        Token::TransactionId,
-        Token::CallAnsweredTime,
-        Token::CallHangupTime,
-        Token::CallAnsweredTenantTime,
-        Token::CallHangupTenantTime,
-        Token::CallDuration,
-        Token::Equal,
-        Token::InteractionGuid,
-        Token::Year,
-        Token::Month,
-        Token::Date,
-        Token::Hours,
-        Token::Minutes,
-        Token::Seconds,
-        Token::TransactionCodes,
-        Token::Notes,
-        Token::LastTclListName,
-        Token::LastTclCodeDesc,
-        Token::LastTclCodeShort,
-    ];
-
     /// The longest name, in bytes (`callAnsweredTenantTT`).
     pub(crate) const MAX_NAME_LEN: usize = 20;
-
-    /// The token's name as the vendor writes it, without the `$` signs.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// assert_eq!(clicktodial::Token::LastTclCodeShort.name(), "lastTclCodeShort");
-    /// ```
-    pub fn name(self) -> &'static str {
-        match self {
-            Token::CallerId => "caller_id",
-            Token::TransactionId => "transaction_id",
-            Token::CallAnsweredTime => "call_answered_time",
-            Token::CallHangupTime => "call_hangup_time",
-            Token::CallAnsweredTenantTime => "callAnsweredTenantTT",
-            Token::CallHangupTenantTime => "callHangupTenantTT",
-            Token::CallDuration => "callDuration",
-            Token::Equal => "equal",
-            Token::InteractionGuid => "interaction_guid",
-            Token::Year => "year",
-            Token::Month => "month",
-            Token::Date => "date",
-            Token::Hours => "hours",
-            Token::Minutes => "minutes",
-            Token::Seconds => "seconds",
-            Token::TransactionCodes => "transaction_codes",
-            Token::Notes => "notes",
-            Token::LastTclListName => "lastTclListName",
-            Token::LastTclCodeDesc => "lastTclCodeDesc",
-            Token::LastTclCodeShort => "lastTclCodeShort",
-        }
-    }
 
     /// The token with exactly this name (case-sensitive, without `$` signs).
     ///
@@ -180,34 +169,6 @@ impl Token {
         Token::from_name_bytes(name.as_bytes())
     }
 
-    /// [`from_name`](Token::from_name) on bytes: the scanner's hot path.
-    #[inline]
-    pub(crate) fn from_name_bytes(name: &[u8]) -> Option<Token> {
-        Some(match name {
-            b"caller_id" => Token::CallerId,
-            b"transaction_id" => Token::TransactionId,
-            b"call_answered_time" => Token::CallAnsweredTime,
-            b"call_hangup_time" => Token::CallHangupTime,
-            b"callAnsweredTenantTT" => Token::CallAnsweredTenantTime,
-            b"callHangupTenantTT" => Token::CallHangupTenantTime,
-            b"callDuration" => Token::CallDuration,
-            b"equal" => Token::Equal,
-            b"interaction_guid" => Token::InteractionGuid,
-            b"year" => Token::Year,
-            b"month" => Token::Month,
-            b"date" => Token::Date,
-            b"hours" => Token::Hours,
-            b"minutes" => Token::Minutes,
-            b"seconds" => Token::Seconds,
-            b"transaction_codes" => Token::TransactionCodes,
-            b"notes" => Token::Notes,
-            b"lastTclListName" => Token::LastTclListName,
-            b"lastTclCodeDesc" => Token::LastTclCodeDesc,
-            b"lastTclCodeShort" => Token::LastTclCodeShort,
-            _ => return None,
-        })
-    }
-
     /// The token's position in [`Token::ALL`], for per-token tables.
     #[inline]
     pub(crate) fn index(self) -> usize {
@@ -221,6 +182,24 @@ impl fmt::Display for Token {
         f.write_str("$")?;
         f.write_str(self.name())?;
         f.write_str("$")
+    }
+}
+
+/// With `serde`, a token travels as its name in the vendor's table
+/// (`"caller_id"`), and only a name in the table reads back.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Token::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom("not a token name of the vendor's table"))
     }
 }
 

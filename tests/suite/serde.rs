@@ -74,6 +74,10 @@ fn vendor_enums_are_the_vendors_words() {
             "readonly",
         ),
         (serde_json::to_value(ResultCode::Ignore).unwrap(), "IGNORE"),
+        (
+            serde_json::to_value(clicktodial::Token::CallAnsweredTenantTime).unwrap(),
+            "callAnsweredTenantTT",
+        ),
     ];
     for (json, word) in words {
         assert_eq!(json, serde_json::Value::from(word));
