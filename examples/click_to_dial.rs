@@ -33,18 +33,12 @@ fn sample_call() -> CallContext {
     ctx.interaction_guid = "int-17a9-4b6e-2024".into();
     ctx.answered_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 4, 5).single();
     ctx.hangup_at = Utc.with_ymd_and_hms(2024, 3, 12, 17, 11, 36).single();
-    ctx.transaction_codes = vec![
-        TransactionCode {
-            list_name: "Sales".into(),
-            short_code: "FU".into(),
-            description: "Follow-up".into(),
-        },
-        TransactionCode {
-            list_name: "Sales".into(),
-            short_code: "QT".into(),
-            description: "Quote sent".into(),
-        },
-    ];
+    let sales = |short: &str, description: &str| TransactionCode {
+        list_name: "Sales".into(),
+        short_code: short.into(),
+        description: description.into(),
+    };
+    ctx.transaction_codes = vec![sales("FU", "Follow-up"), sales("QT", "Quote sent")];
     ctx.notes = "Customer wants a quote [by Friday] | urgent".into();
     ctx
 }

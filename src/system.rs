@@ -82,61 +82,42 @@ pub enum LaunchMode {
     Edit,
 }
 
-impl Action {
-    /// The vendor's word: `create`, or an unknown action as written. With
-    /// `serde`, this is the action's wire form.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use clicktodial::Action;
-    /// assert_eq!(Action::Create.as_str(), "create");
-    /// assert_eq!(Action::Other("Delete".into()).as_str(), "Delete");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        match self {
-            Action::Create => "create",
-            Action::Other(action) => action,
-        }
-    }
+/// `as_str` and the reader of a vendor enum that is one known word (matched
+/// in any letter case) or any other word, kept as written.
+macro_rules! known_word_or_other {
+    ($ty:ident, $known:ident => $word:literal, $field:literal, $other_example:literal) => {
+        impl $ty {
+            #[doc = concat!("The vendor's word: `", $word, "`, or another as written. With")]
+            /// `serde`, this is the wire form.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("use clicktodial::", stringify!($ty), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($ty), "::", stringify!($known), ".as_str(), \"", $word, "\");")]
+            #[doc = concat!("assert_eq!(", stringify!($ty), "::Other(\"", $other_example, "\".into()).as_str(), \"", $other_example, "\");")]
+            /// ```
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $ty::$known => $word,
+                    $ty::Other(word) => word,
+                }
+            }
 
-    /// Reads a `ctl_action` value: `create` in any letter case, or another.
-    pub(crate) fn read(value: &str) -> Action {
-        if value.eq_ignore_ascii_case(Action::Create.as_str()) {
-            Action::Create
-        } else {
-            Action::Other(value.to_owned())
+            #[doc = concat!("Reads a `", $field, "` value: `", $word, "` in any letter case, or another.")]
+            pub(crate) fn read(value: &str) -> $ty {
+                if value.eq_ignore_ascii_case($word) {
+                    $ty::$known
+                } else {
+                    $ty::Other(value.to_owned())
+                }
+            }
         }
-    }
+    };
 }
 
-impl Integration {
-    /// The vendor's word: `sfdc`, or an unknown integration as written.
-    /// With `serde`, this is the integration's wire form.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use clicktodial::Integration;
-    /// assert_eq!(Integration::Sfdc.as_str(), "sfdc");
-    /// assert_eq!(Integration::Other("zendesk".into()).as_str(), "zendesk");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        match self {
-            Integration::Sfdc => "sfdc",
-            Integration::Other(kind) => kind,
-        }
-    }
-
-    /// Reads a `ctl_intType` value: `sfdc` in any letter case, or another.
-    pub(crate) fn read(value: &str) -> Integration {
-        if value.eq_ignore_ascii_case(Integration::Sfdc.as_str()) {
-            Integration::Sfdc
-        } else {
-            Integration::Other(value.to_owned())
-        }
-    }
-}
+known_word_or_other!(Action, Create => "create", "ctl_action", "Delete");
+known_word_or_other!(Integration, Sfdc => "sfdc", "ctl_intType", "zendesk");
 
 impl LaunchMode {
     /// The vendor's word: `edit`, or `readonly` (the vendor's word for a
