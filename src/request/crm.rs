@@ -83,7 +83,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::error::{ParseError, RequestErrorKind};
-use crate::request::link;
+use crate::request::{link, DIAL_PARAMS};
 use crate::userdata::UserData;
 
 /// The longest value an expression may produce (nested `SUBSTITUTE`s could
@@ -818,7 +818,7 @@ pub fn fill_link_template(
                 span: match at {
                     Some(at) => {
                         let start = (field.span.start + 2 + at).min(field.span.end);
-                        let spot = super::char_range(template, start);
+                        let spot = super::reader::char_range(template, start);
                         start..spot.end.min(field.span.end)
                     }
                     None => field.span(),
@@ -921,10 +921,6 @@ impl Working {
         start..end.max(start)
     }
 }
-
-/// The parameters a template's merge fields are checked in as digits (pair
-/// data is read as pairs; other names are not dial parameters).
-const DIAL_PARAMS: [&str; 5] = ["prefix", "phone", "callerId", "dialplan_id", "queue_id"];
 
 /// What must be encoded in the text of a template (everything Salesforce
 /// would misread or a browser would change); `[ ] | $ ( ) : / ? = , ; ! * @`
@@ -1147,7 +1143,7 @@ impl LinkTemplate {
                         let at = error.offset();
                         errors.push(LinkTemplateError {
                             kind: LinkTemplateErrorKind::Data { parameter, error },
-                            span: place(super::char_range(&value, at)),
+                            span: place(super::reader::char_range(&value, at)),
                         });
                         Value::Text(value)
                     }

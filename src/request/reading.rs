@@ -1,8 +1,10 @@
 //! The lenient link reader: a whole link read in one pass, every problem
 //! placed in the link as given ([`ClickToDialRequest::read_link`]).
 
-use super::{check_scheme, link, url_raw, ClickToDialRequest, Raw, RequestError};
+use super::reader::{check_scheme, url_raw, Raw};
+use super::{link, ClickToDialRequest};
 use crate::diagnostic::{Finding, Lines, Severity};
+use crate::error::RequestError;
 use crate::request::link::LinkMap;
 
 /// What [`ClickToDialRequest::read_link`] read: the link as read, the
