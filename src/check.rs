@@ -1,8 +1,9 @@
 //! One checker for every face: a text read as a link or as a CRM link
 //! template by one detection ([`check`]).
 
+use crate::crm::formula::merge_fields;
+use crate::crm::template::LinkTemplate;
 use crate::diagnostic::{Finding, SpanText};
-use crate::request::crm::{merge_fields, LinkTemplate};
 use crate::request::link::LinkMap;
 use crate::request::reading::LinkReading;
 use crate::ClickToDialRequest;

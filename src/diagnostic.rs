@@ -112,9 +112,9 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::crm::errors::LinkTemplateError;
 use crate::error::{Diagnostic, ParseError, RequestError};
 use crate::lint::Lint;
-use crate::request::crm::LinkTemplateError;
 use crate::request::RequestDiagnostic;
 
 /// Which text a [`Span`] lies in.

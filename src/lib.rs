@@ -170,6 +170,9 @@ mod token;
 // make_call.php: parse, validate, build; links as CRMs write them.
 mod request;
 
+// CRM link templates: merge fields, their formulas, filling, errors.
+mod crm;
+
 // Screenpop, callback, Salesforce, the callback URL policy, the HTTP edge.
 mod payload;
 
@@ -201,6 +204,10 @@ pub use url;
 
 pub use check::{check, Checked, ReadAs};
 pub use compiled::{CallBuffers, CompiledLink};
+pub use crm::errors::{LinkTemplateError, LinkTemplateErrorKind, LinkTemplateErrors};
+pub use crm::fill::{fill_link_template, salesforce_link_encode, SampleRecord};
+pub use crm::formula::{merge_fields, MergeField};
+pub use crm::template::LinkTemplate;
 pub use diagnostic::{Finding, LineColumn, Severity, Span, SpanText};
 pub use error::{
     Diagnostic, ErrorDomain, ParseError, ParseErrorKind, RequestError, RequestErrorKind,
@@ -213,10 +220,6 @@ pub use payload::{
     SfdcCreate,
 };
 pub use plan::{ActionPlan, CreateRecord, ScreenpopLaunch};
-pub use request::crm::{
-    fill_link_template, merge_fields, salesforce_link_encode, LinkTemplate, LinkTemplateError,
-    LinkTemplateErrorKind, LinkTemplateErrors, MergeField, SampleRecord,
-};
 pub use request::link::{LinkMap, LinkParam};
 pub use request::reading::LinkReading;
 pub use request::{ClickToDialRequest, RequestDiagnostic};

@@ -12,8 +12,9 @@
 use std::ops::Range;
 
 use super::{At, Lint, LintKind, Lints};
+use crate::crm::formula::{merge_fields, MergeField};
+use crate::crm::template::LinkTemplate;
 use crate::error::Shown;
-use crate::request::crm::{merge_fields, LinkTemplate, MergeField};
 use crate::request::link::{LinkMap, LinkParam};
 use crate::system::known_system_name;
 use crate::userdata::UserData;

@@ -51,7 +51,6 @@
 //!   white space around it, is given twice or is a known parameter.
 
 mod build;
-pub(crate) mod crm;
 pub(crate) mod link;
 pub(crate) mod phone;
 pub(crate) mod reader;
