@@ -10,6 +10,7 @@
 
 mod build;
 mod check;
+mod deliveries;
 mod explain;
 mod finding;
 mod lint;
@@ -54,6 +55,8 @@ enum Command {
     Serve(serve::Args),
     /// The CRM side: prints each callback POST it receives as one JSON line.
     Receive(receive::Args),
+    /// The outbox `serve` sends through: list, replay the dead, purge.
+    Deliveries(deliveries::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::Fill(args) => build::run_fill(args),
         Command::Serve(args) => serve::run(args),
         Command::Receive(args) => receive::run(args),
+        Command::Deliveries(args) => deliveries::run(args),
     };
     match outcome {
         Ok(code) => code,

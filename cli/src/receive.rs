@@ -1,15 +1,28 @@
-//! `clicktodial receive [--listen ADDR]`: the CRM side. Accepts callback
-//! POSTs (on any path) and prints each as one JSON line; a malformed one is
-//! answered 400 with the error. A browser page of another site cannot post
-//! one (the guard's cross-site rule, as `serve`'s).
+//! `clicktodial receive [--listen ADDR] [--verify-secret SECRET]`: the CRM
+//! side. Accepts callback POSTs (on any path) and prints each as one JSON
+//! line; a malformed one is answered 400 with the error. A browser page of
+//! another site cannot post one (the guard's cross-site rule, as
+//! `serve`'s).
+//!
+//! With `--verify-secret`, every request must carry a valid Standard
+//! Webhooks signature by one of the secrets (repeat the flag while a secret
+//! is rotated): one that does not is answered 401, and the log says why
+//! (the error's code). A callback whose `webhook-id` was already processed
+//! is answered 200 (so its sender stops), logged as a duplicate and not
+//! printed again: a retry or a resend is processed once. Without the flag
+//! the id, when present, is trusted as it comes. The last 100,000 ids are
+//! remembered, in memory.
 
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
 use axum::{middleware, Router};
 use clicktodial::redact::sanitize;
+use clicktodial::signing::{Verifier, WebhookId, WebhookSecret};
 use clicktodial::{Callback, RequestErrorKind, MAX_BODY_LEN};
 use serde_json::json;
 
@@ -20,12 +33,63 @@ pub struct Args {
     /// Where to listen.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8089")]
     pub listen: SocketAddr,
+    /// Accept only callbacks signed (Standard Webhooks v1) with this
+    /// `whsec_` secret; repeat for several (rotation). Better from the
+    /// environment (comma-separated there).
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "CLICKTODIAL_VERIFY_SECRET",
+        hide_env_values = true,
+        value_delimiter = ','
+    )]
+    pub verify_secret: Vec<String>,
+}
+
+/// How many webhook ids are remembered.
+const REMEMBERED: usize = 100_000;
+
+struct Receiver {
+    verifier: Option<Verifier>,
+    seen: Mutex<(HashSet<String>, VecDeque<String>)>,
+}
+
+impl Receiver {
+    /// Whether `id` is new (and from now on, seen).
+    fn first_time(&self, id: &str) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let (set, order) = &mut *seen;
+        if set.contains(id) {
+            return false;
+        }
+        if order.len() == REMEMBERED {
+            if let Some(old) = order.pop_front() {
+                set.remove(&old);
+            }
+        }
+        set.insert(id.to_owned());
+        order.push_back(id.to_owned());
+        true
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
+    let mut verifier: Option<Verifier> = None;
+    for text in &args.verify_secret {
+        let secret = WebhookSecret::parse(text).map_err(|e| format!("--verify-secret: {e}"))?;
+        verifier = Some(match verifier {
+            None => Verifier::new(secret),
+            Some(v) => v.with_secret(secret),
+        });
+    }
+    let state = Arc::new(Receiver {
+        verifier,
+        seen: Mutex::new((HashSet::new(), VecDeque::new())),
+    });
     crate::serve::listen_until_stopped(args.listen, 1, |local| {
         Ok(Router::new()
             .fallback(receive)
+            .with_state(state)
             .layer(middleware::from_fn_with_state(
                 local,
                 crate::serve::guard::not_cross_site,
@@ -45,7 +109,7 @@ pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
     })
 }
 
-async fn receive(request: Request) -> (StatusCode, String) {
+async fn receive(State(state): State<Arc<Receiver>>, request: Request) -> (StatusCode, String) {
     let (parts, body) = request.into_parts();
     let body = match crate::serve::read_body(body, MAX_BODY_LEN + 1).await {
         Ok(body) => body,
@@ -57,14 +121,38 @@ async fn receive(request: Request) -> (StatusCode, String) {
     let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
     let shown = clicktodial::redact::url(&format!("http://receiver{target}"));
     let path = sanitize(shown.strip_prefix("http://receiver").unwrap_or(&shown)).to_string();
+    let webhook_id = match &state.verifier {
+        Some(verifier) => match verifier.verify_request(&request, chrono::Utc::now()) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                tracing::warn!(path, reason = e.code(), "signature refused");
+                return (StatusCode::UNAUTHORIZED, format!("signature: {e}\n"));
+            }
+        },
+        None => request
+            .headers()
+            .get(clicktodial::signing::HEADER_ID)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| WebhookId::new(v).ok()),
+    };
     match Callback::from_http(&request) {
         Ok(callback) => {
+            if let Some(id) = &webhook_id {
+                if !state.first_time(id.as_str()) {
+                    tracing::info!(path, webhook_id = %id, "duplicate: already processed");
+                    return (StatusCode::OK, "duplicate\n".into());
+                }
+            }
             tracing::info!(
                 path,
+                webhook_id = webhook_id.as_ref().map(|id| id.as_str()),
                 result = callback.result_code.as_str(),
                 "callback received"
             );
-            crate::output::print_json(&callback_json(&callback));
+            let mut line = callback_json(&callback);
+            line["webhookId"] =
+                webhook_id.map_or(serde_json::Value::Null, |id| id.to_string().into());
+            crate::output::print_json(&line);
             (StatusCode::OK, "OK\n".into())
         }
         Err(e) => {

@@ -333,8 +333,9 @@ async fn every_answer_read_is_cut_at_64_kib() {
     let answer = get(make_call(&serve, &userdata), &[]).await;
     assert_eq!(answer.status(), 200);
     serve.wait_log("call done", WAIT).expect("the call ends");
+    // The create, then the screenpop and the callback it queues.
     assert_eq!(
-        count(&mut serve, "the answer was cut", Duration::ZERO),
+        count(&mut serve, "the answer was cut", WAIT),
         3,
         "{:#?}",
         serve.log
@@ -368,6 +369,7 @@ async fn a_callback_or_screenpop_to_the_simulator_itself_is_refused() {
         // The help's example: creates at the simulator's own mock.
         .args(["--sfdc-url", &own, "--sfdc-token", "any"])
         .env("RUST_LOG", "info")
+        .env("CLICKTODIAL_QUEUE", common::private_queue())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

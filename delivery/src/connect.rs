@@ -56,7 +56,11 @@ pub struct Refused(pub String);
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` has no public address (refused)", self.0)
+        write!(
+            f,
+            "`{}` resolves to no public address (refused)",
+            clicktodial::redact::sanitize(&self.0)
+        )
     }
 }
 
@@ -80,8 +84,10 @@ impl Resolve for PublicOnly {
     }
 }
 
-/// `scheme://host:port/path?name=…`: no user info, no query values, no
-/// fragment. What logs and listings show of a URL.
+/// A URL as logs and listings show it: through the library's redactor
+/// ([`clicktodial::redact::url`]: no user info, no query values, no
+/// secret-looking path segments) and sanitiser (no control characters, at
+/// most 300 characters).
 ///
 /// # Example
 ///
@@ -91,19 +97,10 @@ impl Resolve for PublicOnly {
 /// assert_eq!(redact(&url), "https://crm.example.com:8443/cb?token=…");
 /// ```
 pub fn redact(url: &Url) -> String {
-    let mut out = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
-    if let Some(port) = url.port() {
-        out.push_str(&format!(":{port}"));
-    }
-    out.push_str(url.path());
-    if let Some(query) = url.query() {
-        let names: Vec<String> = url::form_urlencoded::parse(query.as_bytes())
-            .map(|(n, _)| format!("{n}=…"))
-            .collect();
-        out.push('?');
-        out.push_str(&names.join("&"));
-    }
-    out
+    let shown = clicktodial::redact::url(url.as_str());
+    clicktodial::redact::sanitize(&shown)
+        .max_chars(300)
+        .to_string()
 }
 
 /// How requests are sent: timeouts, and whether private addresses are
@@ -250,8 +247,9 @@ pub(crate) fn refused_by_policy(error: &reqwest::Error) -> bool {
     false
 }
 
-/// Reads at most [`MAX_ANSWER_LEN`] bytes of an answer's body.
-pub(crate) async fn read_bounded(mut answer: reqwest::Response) -> Result<Vec<u8>, String> {
+/// Reads at most [`MAX_ANSWER_LEN`] bytes of an answer's body, and whether
+/// it was cut there.
+pub(crate) async fn read_bounded(mut answer: reqwest::Response) -> Result<(Vec<u8>, bool), String> {
     let mut body = Vec::new();
     while let Some(chunk) = answer
         .chunk()
@@ -259,12 +257,13 @@ pub(crate) async fn read_bounded(mut answer: reqwest::Response) -> Result<Vec<u8
         .map_err(|e| one_line(&e.without_url()))?
     {
         let room = MAX_ANSWER_LEN - body.len();
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() == MAX_ANSWER_LEN {
-            break;
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
         }
+        body.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok((body, false))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use clicktodial::signing::{CallRequest, WebhookId};
-use clicktodial::{ActionPlan, CreateOutcome, Screenpop, UserData};
+use clicktodial::{ActionPlan, CreateOutcome, ResultCode, Screenpop, UserData};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -381,9 +381,12 @@ impl Job {
     /// The jobs that follow a create, given its outcome: the screenpop and
     /// the callback, each carrying the final `ctl_userdata` (with the new
     /// record id on success).
-    pub(crate) fn follow_ups(&self, outcome: CreateOutcome) -> Result<Vec<Job>, String> {
+    pub(crate) fn follow_ups(
+        &self,
+        outcome: CreateOutcome,
+    ) -> Result<(Vec<Job>, ResultCode), String> {
         match &self.after_create {
-            None => Ok(Vec::new()),
+            None => Err("a create without its follow-ups".to_owned()),
             Some(after) => after.jobs(outcome),
         }
     }
@@ -394,7 +397,7 @@ fn kind_name(kind: Kind) -> &'static str {
 }
 
 impl AfterCreate {
-    fn jobs(&self, outcome: CreateOutcome) -> Result<Vec<Job>, String> {
+    fn jobs(&self, outcome: CreateOutcome) -> Result<(Vec<Job>, ResultCode), String> {
         let data = UserData::parse(&self.userdata).map_err(|e| format!("stored userdata: {e}"))?;
         let expanded =
             UserData::parse(&self.expanded).map_err(|e| format!("stored expanded data: {e}"))?;
@@ -427,7 +430,7 @@ impl AfterCreate {
                     .signed(self.sign),
             );
         }
-        Ok(jobs)
+        Ok((jobs, done.result_code))
     }
 }
 
@@ -620,6 +623,7 @@ impl CallDeliveries {
             }
             None => after
                 .jobs(self.outcome)
+                .map(|(jobs, _)| jobs)
                 .map_err(|reason| DeliveryError::Request {
                     what: "follow-up",
                     reason,

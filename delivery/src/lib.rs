@@ -38,6 +38,7 @@
 //! | 429, 502, 503, 504 | again after the schedule's delay or the answer's `Retry-After`, whichever is later (at most a day) |
 //! | a redirect (never followed), any other status, no connection, a timeout | again after the schedule's delay |
 //! | refused by the connection policy | dead at once |
+//! | a Salesforce create's 4xx other than 408 and 429 | final: the answer's error goes to the callback (`FAIL`) |
 //!
 //! After the last attempt a delivery is **dead**: listed by
 //! [`Outbox::list`], queued again by [`Outbox::replay`], removed by

@@ -701,7 +701,16 @@ pub struct Sender {
     schedule: RetrySchedule,
     secret: Option<WebhookSecret>,
     concurrency: usize,
+    headers: http::HeaderMap,
+    guard: Option<Guard>,
 }
+
+/// A check every URL passes before it is sent to (see [`Sender::guard`]).
+pub type Guard = Arc<
+    dyn Fn(url::Url) -> std::pin::Pin<Box<dyn Future<Output = Result<(), String>> + Send>>
+        + Send
+        + Sync,
+>;
 
 impl fmt::Debug for Sender {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -738,7 +747,47 @@ impl Sender {
             schedule,
             secret: None,
             concurrency: 16,
+            headers: http::HeaderMap::new(),
+            guard: None,
         })
+    }
+
+    /// A header every request carries (a user agent's mark, say); it
+    /// replaces one of the same name.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::http::{HeaderName, HeaderValue};
+    /// # use clicktodial_delivery::Sender;
+    /// let sender = Sender::new(Default::default(), Default::default())?
+    ///     .with_header(HeaderName::from_static("x-sent-by"), HeaderValue::from_static("me"));
+    /// # Ok::<(), clicktodial_delivery::DeliveryError>(())
+    /// ```
+    pub fn with_header(mut self, name: http::HeaderName, value: http::HeaderValue) -> Sender {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// A check every URL passes before each attempt: an `Err` refuses the
+    /// delivery (dead at once), with that reason logged. A simulator uses
+    /// it to refuse sends to its own call-placing routes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// # use clicktodial_delivery::Sender;
+    /// let sender = Sender::new(Default::default(), Default::default())?.guard(Arc::new(|url| {
+    ///     Box::pin(async move {
+    ///         if url.path().ends_with("make_call.php") { Err("a call loop".to_owned()) } else { Ok(()) }
+    ///     })
+    /// }));
+    /// # Ok::<(), clicktodial_delivery::DeliveryError>(())
+    /// ```
+    pub fn guard(mut self, guard: Guard) -> Sender {
+        self.guard = Some(guard);
+        self
     }
 
     /// Signs jobs marked [`Job::signed`] with this secret (Standard
@@ -782,10 +831,18 @@ impl Sender {
                 secret.sign_request(&mut request, &id, Utc::now());
             }
         }
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
         let request = match reqwest::Request::try_from(request) {
             Ok(r) => r,
             Err(e) => return (Verdict::Refused(one_line(&e.without_url())), None),
         };
+        if let Some(guard) = &self.guard {
+            if let Err(reason) = guard(request.url().clone()).await {
+                return (Verdict::Refused(reason), None);
+            }
+        }
         let client = match job.kind() {
             Kind::Callback => {
                 if let Err(e) = self.connector.check_literal(request.url()) {
@@ -803,11 +860,25 @@ impl Sender {
                     .get(http::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                let verdict = Verdict::of_status(status, retry_after.as_deref());
-                let body = if job.kind() == Kind::Create {
-                    read_bounded(answer).await.unwrap_or_default()
+                let verdict = if job.kind() == Kind::Create {
+                    Verdict::of_create_status(status, retry_after.as_deref())
                 } else {
-                    Vec::new()
+                    Verdict::of_status(status, retry_after.as_deref())
+                };
+                let body = match read_bounded(answer).await {
+                    Ok((body, cut)) => {
+                        if cut {
+                            tracing::warn!(
+                                delivery = %job.kind(),
+                                webhook_id = job.webhook_id(),
+                                url = %job.shown_url(),
+                                limit = crate::connect::MAX_ANSWER_LEN,
+                                "the answer was cut: only its first bytes were read"
+                            );
+                        }
+                        body
+                    }
+                    Err(_) => Vec::new(),
                 };
                 (verdict, Some((status, body)))
             }
@@ -843,15 +914,19 @@ async fn attempt(job: Job, runner: Data<Arc<Runner>>) -> Result<(), BoxDynError>
     let (kind, id, url, n) = (job.kind(), job.webhook_id(), job.shown_url(), job.attempt());
     let next_delay = match &verdict {
         Verdict::Delivered => {
-            tracing::info!(%kind, webhook_id = id, %url, attempt = n, status, ms, "delivered");
+            tracing::info!(delivery = %kind, webhook_id = id, %url, attempt = n, status, ms, "delivered");
+            None
+        }
+        Verdict::Answered(_) => {
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempt = n, status, ms, "answered with an error: no further attempt");
             None
         }
         Verdict::Gone => {
-            tracing::warn!(%kind, webhook_id = id, %url, attempt = n, status, ms, "gone (410): no further attempt");
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempt = n, status, ms, "gone (410): no further attempt");
             None
         }
         Verdict::Refused(reason) => {
-            tracing::warn!(%kind, webhook_id = id, %url, attempt = n, %reason, "refused: no further attempt");
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempt = n, %reason, "refused: no further attempt");
             None
         }
         Verdict::Throttled(retry_after) => {
@@ -859,11 +934,11 @@ async fn attempt(job: Job, runner: Data<Arc<Runner>>) -> Result<(), BoxDynError>
                 Some(ra) => d.max(*ra),
                 None => d,
             });
-            tracing::warn!(%kind, webhook_id = id, %url, attempt = n, status, ms, retry_after_ms = retry_after.map(|d| d.as_millis() as u64), "throttled");
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempt = n, status, ms, retry_after_ms = retry_after.map(|d| d.as_millis() as u64), "throttled");
             delay
         }
         Verdict::Retry(reason) => {
-            tracing::warn!(%kind, webhook_id = id, %url, attempt = n, status, ms, %reason, "not delivered");
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempt = n, status, ms, %reason, "not delivered");
             runner.sender.schedule.delay(n)
         }
     };
@@ -886,7 +961,13 @@ async fn attempt(job: Job, runner: Data<Arc<Runner>>) -> Result<(), BoxDynError>
             _ => CreateOutcome::Failed("Salesforce not reached".into()),
         };
         match job.follow_ups(outcome) {
-            Ok(jobs) => {
+            Ok((jobs, result)) => {
+                tracing::info!(
+                    webhook_id = id,
+                    result = result.as_str(),
+                    follow_ups = jobs.len(),
+                    "create answered"
+                );
                 for next in jobs {
                     push(&runner.store, next).await?;
                 }
@@ -897,11 +978,11 @@ async fn attempt(job: Job, runner: Data<Arc<Runner>>) -> Result<(), BoxDynError>
         }
     }
     match verdict {
-        Verdict::Delivered => Ok(()),
+        Verdict::Delivered | Verdict::Answered(_) => Ok(()),
         Verdict::Gone => Err(Box::new(Dead("gone (410)".into()))),
         Verdict::Refused(reason) => Err(Box::new(Dead(format!("refused: {reason}")))),
         Verdict::Throttled(_) | Verdict::Retry(_) => {
-            tracing::warn!(%kind, webhook_id = id, %url, attempts = n, "dead: the last attempt failed");
+            tracing::warn!(delivery = %kind, webhook_id = id, %url, attempts = n, "dead: the last attempt failed");
             Err(Box::new(Dead(format!("{n} attempts failed"))))
         }
     }

@@ -183,6 +183,33 @@ pub enum Verdict {
     Retry(String),
     /// Refused before sending (the connection policy): no further attempt.
     Refused(String),
+    /// A Salesforce create answered with a 4xx other than 408 and 429: the
+    /// answer is final (a wrong field or token does not mend itself), and
+    /// its error decides the callback (`FAIL`).
+    Answered(u16),
+}
+
+impl Verdict {
+    /// The verdict on a Salesforce create's answer: as
+    /// [`Verdict::of_status`], except that a 4xx other than 408 and 429 is
+    /// [`Verdict::Answered`] (final).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial_delivery::Verdict;
+    /// assert_eq!(Verdict::of_create_status(401, None), Verdict::Answered(401));
+    /// assert_eq!(Verdict::of_create_status(410, None), Verdict::Answered(410));
+    /// assert_eq!(Verdict::of_create_status(503, None), Verdict::Throttled(None));
+    /// assert_eq!(Verdict::of_create_status(500, None), Verdict::Retry("HTTP 500".into()));
+    /// assert_eq!(Verdict::of_create_status(201, None), Verdict::Delivered);
+    /// ```
+    pub fn of_create_status(status: u16, retry_after: Option<&str>) -> Verdict {
+        match status {
+            400..=499 if status != 408 && status != 429 => Verdict::Answered(status),
+            _ => Verdict::of_status(status, retry_after),
+        }
+    }
 }
 
 /// The longest `Retry-After` honoured: a day, the schedule's longest step.

@@ -19,8 +19,9 @@ use clicktodial::{
 use serde_json::{json, Value};
 
 use super::{error, App, Shared};
-use crate::outbound::{Delivery, SIMULATOR_HEADER};
+use crate::outbound::SIMULATOR_HEADER;
 use crate::simulate::{simulated_screenpop, SFDC_API_VERSION};
+use clicktodial_delivery::{CallDeliveries, ScreenpopTarget};
 
 /// A token bucket: up to `per_minute` calls at once, refilled at
 /// `per_minute` a minute.
@@ -92,7 +93,9 @@ pub(super) fn place(
     let n = app.calls.fetch_add(1, Ordering::Relaxed) + 1;
     let started = Utc::now();
     let guid = format!("sim-{:x}-{n}", started.timestamp_millis());
-    let transaction_id = (10_000_000 + n).to_string();
+    // Unique across processes and restarts (the webhook ids derive from
+    // it): seconds, the process id, the call's number.
+    let transaction_id = format!("{}{:07}{n}", started.timestamp(), std::process::id());
     let data = request.userdata.clone().unwrap_or_default();
     let plan = ActionPlan::new(&data);
     tracing::info!(
@@ -143,11 +146,23 @@ async fn finish_call(
             return;
         }
     };
-    let outcome = match plan.sfdc_create(&expanded) {
-        None => CreateOutcome::NotRun,
-        Some(create) => match &app.args.sfdc_url {
+    // The create goes first (its answer decides the result code and the
+    // record id); the screenpop and the callback follow it, all through
+    // the outbox.
+    let mut deliveries = CallDeliveries::new(
+        data.clone(),
+        expanded.clone().into_owned(),
+        ctx.transaction_id.clone(),
+    );
+    let mut outcome = CreateOutcome::NotRun;
+    let mut create_queued = false;
+    if let Some(create) = plan.sfdc_create(&expanded) {
+        match &app.args.sfdc_url {
             None => {
-                CreateOutcome::Created(format!("00Tsim{:012}", app.calls.load(Ordering::Relaxed)))
+                outcome = CreateOutcome::Created(format!(
+                    "00Tsim{:012}",
+                    app.calls.load(Ordering::Relaxed)
+                ))
             }
             Some(instance) => {
                 let token = app.args.sfdc_token.as_deref().unwrap_or_default();
@@ -159,23 +174,26 @@ async fn finish_call(
                             url = %sanitize(&clicktodial::redact::url(instance.as_str())),
                             "the Salesforce create was not sent"
                         );
-                        CreateOutcome::Failed(e.to_string())
+                        outcome = CreateOutcome::Failed(e.to_string());
                     }
-                    Ok(http) => match app.outbound.send(Delivery::SfdcCreate, http).await {
-                        Ok((status, body)) => CreateOutcome::from_sfdc_response(status, &body),
-                        Err(e) => CreateOutcome::Failed(format!("Salesforce not reached: {e}")),
-                    },
+                    Ok(http) => {
+                        deliveries = deliveries.create(Some(http));
+                        create_queued = true;
+                    }
                 }
             }
-        },
-    };
-    let done = plan.finish(expanded, outcome);
+        }
+    }
     if let (Some(_), Some(url)) = (&plan.screenpop, &app.args.screenpop_url) {
-        let pop = simulated_screenpop(&done.ctl_userdata);
-        let _ = app
-            .outbound
-            .send(Delivery::Screenpop, pop.to_http(url))
-            .await;
+        let pop = simulated_screenpop(&UserData::default());
+        deliveries = deliveries.screenpop(Some(ScreenpopTarget {
+            url: Some(url.clone()),
+            agent_id: pop.agent_id,
+            username: pop.username,
+            password: pop.password,
+            account: pop.account,
+            role: pop.role,
+        }));
     }
     let policy = CallbackPolicy {
         allow_private_hosts: app.args.allow_private_callbacks,
@@ -189,14 +207,36 @@ async fn finish_call(
             url = %sanitize(&clicktodial::redact::url(plan.callback_url.as_deref().unwrap_or_default())),
             "callback refused"
         ),
-        Some(Ok(url)) => {
-            let _ = app
-                .outbound
-                .send(Delivery::Callback, done.to_http(&url))
-                .await;
+        Some(Ok(url)) => deliveries = deliveries.callback(Some(url)),
+    }
+    let result = plan.result_code(&outcome);
+    let jobs = match deliveries
+        .outcome(outcome)
+        .signed(app.args.sign_secret.is_some())
+        .jobs()
+    {
+        Ok(jobs) => jobs,
+        Err(e) => {
+            tracing::warn!(call = %guid, error = e.code(), "the deliveries cannot be queued");
+            Vec::new()
+        }
+    };
+    let queued = jobs.len();
+    for job in jobs {
+        if let Err(e) = app.outbox.enqueue(job).await {
+            tracing::error!(
+                call = %guid,
+                error = e.code(),
+                reason = %sanitize(&e.to_string()).max_chars(300),
+                "not queued"
+            );
         }
     }
-    tracing::info!(call = %guid, result = done.result_code.as_str(), "call done");
+    if create_queued {
+        tracing::info!(call = %guid, queued, "call done (the result follows the create)");
+    } else {
+        tracing::info!(call = %guid, queued, result = result.as_str(), "call done");
+    }
 }
 
 #[cfg(test)]

@@ -43,9 +43,10 @@ use url::Url;
 
 use clicktodial::MAX_BODY_LEN;
 
-use crate::outbound::Outbound;
+use clicktodial::signing::WebhookSecret;
+use clicktodial_delivery::Outbox;
 
-pub use server::{listen_until_stopped, read_body};
+pub use server::{listen_until_stopped, read_body, shutdown};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -94,11 +95,53 @@ pub struct Args {
     /// together); more are answered 429.
     #[arg(long, value_name = "N", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_calls_per_minute: u32,
+    /// The outbox the create, the screenpop and the callback go through,
+    /// kept across restarts: `sqlite://PATH` (one file) or
+    /// `redis://HOST:PORT` (several simulators share it). Default: a SQLite
+    /// file under the user's data directory, printed at start.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "CLICKTODIAL_QUEUE",
+        hide_env_values = true
+    )]
+    pub queue: Option<String>,
+    /// Sign callbacks and screenpops (Standard Webhooks v1) with this
+    /// `whsec_` secret (better from the environment).
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "CLICKTODIAL_SIGN_SECRET",
+        hide_env_values = true
+    )]
+    pub sign_secret: Option<String>,
+    /// The delays before each retry, in seconds, comma-separated (the
+    /// default is Standard Webhooks': 5, 300, 1800, 7200, 18000, 36000,
+    /// 50400, 72000, 86400); after the last, a delivery is dead.
+    #[arg(long, value_name = "SECONDS,…", value_delimiter = ',', value_parser = retry_delay)]
+    pub retry_delays: Option<Vec<std::time::Duration>>,
+}
+
+fn retry_delay(text: &str) -> Result<std::time::Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{}` is not a number of seconds", sanitize_arg(text)))?;
+    std::time::Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|d| *d <= std::time::Duration::from_secs(7 * 24 * 3600))
+        .ok_or_else(|| "a delay is 0 to 604800 seconds".to_owned())
+}
+
+fn sanitize_arg(text: &str) -> String {
+    clicktodial::redact::sanitize(text)
+        .max_chars(40)
+        .to_string()
 }
 
 struct App {
     args: Args,
-    outbound: Outbound,
+    outbox: Outbox,
     /// The address the server got (the port chosen when 0 was asked).
     local: SocketAddr,
     calls: AtomicU64,
@@ -109,9 +152,19 @@ struct App {
 type Shared = Arc<App>;
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
+    let queue = crate::deliveries::queue_url(args.queue.as_deref())?;
+    let secret = args
+        .sign_secret
+        .as_deref()
+        .map(WebhookSecret::parse)
+        .transpose()
+        .map_err(|e| format!("--sign-secret: {e}"))?;
     listen_until_stopped(args.listen, 2, |local| {
+        let outbox = crate::deliveries::open_in_place(&queue)?;
+        tracing::info!(queue = %queue, signed = secret.is_some(), "outbox");
+        crate::outbound::start_sender(&outbox, &args, secret.clone(), local)?;
         let app = Arc::new(App {
-            outbound: Outbound::new(args.allow_private_callbacks, local)?,
+            outbox,
             limit: call::RateLimit::per_minute(args.max_calls_per_minute),
             args,
             local,

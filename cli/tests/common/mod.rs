@@ -20,6 +20,21 @@ pub const MAX_PEAK_RSS_KB: u64 = 64 * 1024;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_clicktodial");
 
+/// A queue of its own for one server (`sqlite://` in the temporary
+/// directory): servers started by tests never share the user's outbox or
+/// each other's.
+pub fn private_queue() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "clicktodial-test-queue-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    format!("sqlite://{}/outbox.db", dir.display())
+}
+
 /// A vendor example from the library's test data.
 pub fn vendor(name: &str) -> String {
     let path = format!("{}/../tests/data/vendor/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -169,6 +184,7 @@ impl Server {
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
+            .env("CLICKTODIAL_QUEUE", private_queue())
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
