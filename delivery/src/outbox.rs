@@ -643,6 +643,9 @@ async fn remove(store: &Store, id: &str) -> Result<(), BoxError> {
     }
 }
 
+/// How often an idle sender asks the store for work.
+const POLL: Duration = Duration::from_millis(100);
+
 async fn run_worker(
     store: &Store,
     name: String,
@@ -653,7 +656,7 @@ async fn run_worker(
     match store {
         #[cfg(feature = "sqlite")]
         Store::Sqlite(s) => WorkerBuilder::new(name)
-            .backend(s.clone())
+            .backend(s.clone().poll_with_interval(POLL))
             .data(runner)
             .concurrency(concurrency)
             .build(attempt)
@@ -665,7 +668,7 @@ async fn run_worker(
             .map_err(Into::into),
         #[cfg(feature = "redis")]
         Store::Redis(r) => WorkerBuilder::new(name)
-            .backend(r.clone())
+            .backend(r.clone().poll_with_interval(POLL))
             .data(runner)
             .concurrency(concurrency)
             .build(attempt)

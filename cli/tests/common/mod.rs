@@ -178,9 +178,14 @@ impl Server {
 
     /// [`Server::start`] with more environment variables.
     pub fn start_with_env(command: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        Server::start_on(command, "127.0.0.1:0", args, env)
+    }
+
+    /// [`Server::start_with_env`] listening on `listen`.
+    pub fn start_on(command: &str, listen: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .arg(command)
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
@@ -265,6 +270,19 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
         None
+    }
+}
+
+impl Server {
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 }
 
