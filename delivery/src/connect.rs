@@ -94,7 +94,10 @@ impl Resolve for PublicOnly {
 /// ```
 /// use clicktodial_delivery::connect::redact;
 /// let url = url::Url::parse("https://u:pw@crm.example.com:8443/cb?token=s3cret#f").unwrap();
-/// assert_eq!(redact(&url), "https://crm.example.com:8443/cb?token=…");
+/// // A secret-looking query name is hidden too.
+/// assert_eq!(redact(&url), "https://crm.example.com:8443/cb?…");
+/// let url = url::Url::parse("https://crm.example.com/cb?transaction=8312345").unwrap();
+/// assert_eq!(redact(&url), "https://crm.example.com/cb?transaction=…");
 /// ```
 pub fn redact(url: &Url) -> String {
     let shown = clicktodial::redact::url(url.as_str());

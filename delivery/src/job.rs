@@ -335,9 +335,9 @@ impl Job {
     /// ```
     /// # use clicktodial::signing::WebhookId;
     /// # use clicktodial_delivery::{Job, Kind};
-    /// # let req = clicktodial::http::Request::post("https://crm.example.com/cb?t=1").body(Vec::new())?;
+    /// # let req = clicktodial::http::Request::post("https://crm.example.com/cb?transaction=1").body(Vec::new())?;
     /// let job = Job::new(Kind::Callback, WebhookId::new("m")?, req)?;
-    /// assert_eq!(job.shown_url(), "https://crm.example.com/cb?t=…");
+    /// assert_eq!(job.shown_url(), "https://crm.example.com/cb?transaction=…");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn shown_url(&self) -> String {
