@@ -4,6 +4,7 @@
 //! thread and on two sharing the link.
 //! What each row measures: benches/NOTES.md.
 
+#[path = "../tests/common/workloads.rs"]
 mod common;
 
 use std::hint::black_box;

@@ -2,6 +2,7 @@
 //! of `String::replace` calls, Aho-Corasick and the copy and scan limits.
 //! What each row measures: benches/NOTES.md.
 
+#[path = "../tests/common/workloads.rs"]
 mod common;
 
 use std::borrow::Cow;

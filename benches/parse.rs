@@ -2,6 +2,7 @@
 //! limit, on W1, W2, W3, the adversarial inputs and the scaling inputs.
 //! What each row measures: benches/NOTES.md.
 
+#[path = "../tests/common/workloads.rs"]
 mod common;
 
 use std::hint::black_box;

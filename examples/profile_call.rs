@@ -14,7 +14,7 @@
 //! `parse/W?/crate`, `parse/W?/regex`, `parse/W?/split`,
 //! `parse/W?/scan_limit`.
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../tests/common/workloads.rs"]
 mod common;
 
 use std::hint::black_box;

@@ -1,8 +1,8 @@
 //! A compiled link renders a call without allocating once its buffers have
-//! grown (the benches' counting allocator, `benches/common`). One test in
+//! grown (the benches' counting allocator, `tests/common/workloads.rs`). One test in
 //! this binary, so that no other test allocates while it counts.
 
-#[path = "../benches/common/mod.rs"]
+#[path = "common/workloads.rs"]
 mod common;
 
 use clicktodial::{

@@ -3,7 +3,7 @@
 //! brings in is never expanded again). See `checks.rs`.
 #![no_main]
 
-#[path = "../../tests/fuzz/checks.rs"]
+#[path = "../../tests/common/checks.rs"]
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::expand_differential(data));

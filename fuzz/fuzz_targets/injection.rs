@@ -4,7 +4,7 @@
 //! corpus file the same way. See `checks.rs`.
 #![no_main]
 
-#[path = "../../tests/fuzz/checks.rs"]
+#[path = "../../tests/common/checks.rs"]
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::injection(data));

@@ -2,7 +2,7 @@
 //! `from_url` gives an equal request. See `checks.rs`.
 #![no_main]
 
-#[path = "../../tests/fuzz/checks.rs"]
+#[path = "../../tests/common/checks.rs"]
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::request(data));

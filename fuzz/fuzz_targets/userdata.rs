@@ -2,7 +2,7 @@
 //! canonical form parses back to the same pairs. See `checks.rs`.
 #![no_main]
 
-#[path = "../../tests/fuzz/checks.rs"]
+#[path = "../../tests/common/checks.rs"]
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::userdata(data));

@@ -447,19 +447,10 @@ fn replay(bytes: &[u8]) {
     }
 
     // The first line as a value of a full link; the other lines as the
-    // `expand` target reads them (caller id, transaction id, guid, notes).
+    // `expand` target reads them (the same reader).
     let mut lines = text.split('\n');
     let value = lines.next().unwrap_or("");
-    let mut ctx = checks::rich_context();
-    for (i, line) in lines.enumerate() {
-        match i {
-            0 => ctx.caller_id = line.to_owned(),
-            1 => ctx.transaction_id = line.to_owned(),
-            2 => ctx.interaction_guid = line.to_owned(),
-            3 => ctx.notes = line.to_owned(),
-            _ => break,
-        }
-    }
+    let ctx = checks::context_from_lines(lines);
     let mut data = UserData::parse(
         "[ctl_action|create][ctl_intType|sfdc][ObjectType|Task][ctl_launchopt|true]\
          [ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]",

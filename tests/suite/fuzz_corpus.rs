@@ -1,5 +1,5 @@
 //! Replays every committed fuzz corpus file through the same checks the
-//! fuzz targets run (`tests/fuzz/checks.rs`), on stable `cargo test`: a crash once
+//! fuzz targets run (`tests/common/checks.rs`), on stable `cargo test`: a crash once
 //! found and added to `tests/fuzz/corpus/<target>/` stays fixed.
 
 use crate::checks;

@@ -5,24 +5,26 @@
 //! (`compiled_allocs`, `lenient_memory`, `lint_bounds`) or need features of
 //! their own (`http_loopback`) stay separate binaries in `tests/`.
 //!
-//! Run one subject with `cargo test --all-features --test suite lint_links::`.
+//! Run one subject with `cargo test --all-features --test suite written_links::`.
 
-#[path = "../fuzz/checks.rs"]
+mod bounds;
+mod callback_url;
+#[path = "../common/checks.rs"]
 mod checks;
-
 mod compiled;
 mod diagnostics;
 mod flow;
 mod fuzz_corpus;
 mod grammar;
-mod harden;
 mod http;
 mod links;
 mod lint;
-mod lint_links;
 mod payloads;
 mod place_call;
+mod record_ids;
 mod request;
 mod serde;
+mod to_url;
 mod tokens;
 mod wire;
+mod written_links;

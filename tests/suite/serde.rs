@@ -110,3 +110,25 @@ fn vendor_enums_are_the_vendors_words() {
     let back: ActionPlan = serde_json::from_value(json).unwrap();
     assert_eq!(back, plan);
 }
+
+#[test]
+fn screenpop_serialization_skips_the_password() {
+    let pop = clicktodial::Screenpop {
+        agent_id: "agent7".into(),
+        password: "hunter2".into(),
+        ..clicktodial::Screenpop::default()
+    };
+    let json = serde_json::to_string(&pop).unwrap();
+    assert!(!json.contains("hunter2"), "{json}");
+    assert!(!json.contains("password"), "{json}");
+    let back: clicktodial::Screenpop = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.password, "");
+    assert_eq!(back.agent_id, "agent7");
+    // A password given in the input is read.
+    let with: clicktodial::Screenpop = serde_json::from_str(
+        r#"{"ctl_userdata":"","agent_id":"a","username":"u","password":"pw","account":"","role":""}"#,
+    )
+    .unwrap();
+    assert_eq!(with.password, "pw");
+    assert!(!format!("{with:?}").contains("pw\""));
+}

@@ -1,5 +1,5 @@
 //! Lints for the mistakes people make writing links by hand or pasting the
-//! vendor's text (issue 13): white space from wrapped lines in names and
+//! vendor's text: white space from wrapped lines in names and
 //! values, lost pairs, phone extensions, merge fields in a callback's host,
 //! and, in CRM link templates, unprotected merge fields and `URLENCODE`.
 //! Every finding is placed in the link (or template) as given.

@@ -1,7 +1,8 @@
-//! Workloads, baselines and the counting allocator shared by every bench.
+//! Workloads, baselines and the counting allocator shared by every bench,
+//! `tests/compiled_allocs.rs` and `examples/profile_call.rs`.
 //!
-//! Each bench target is its own crate and includes this file with
-//! `mod common;`. Everything here is built once, outside the timed loops.
+//! Each of them is its own crate and includes this file with
+//! `#[path = "…/tests/common/workloads.rs"] mod common;`. Everything here is built once, outside the timed loops.
 //! Not every bench uses every item.
 #![allow(dead_code)]
 
@@ -130,11 +131,11 @@ pub fn criterion() -> criterion::Criterion {
 
 /// W1: the vendor's Example 1 `ctl_userdata`, URL-decoded (12 pairs, 10
 /// tokens).
-pub const W1: &str = include_str!("../../tests/data/vendor/example1_userdata.txt");
+pub const W1: &str = include_str!("../data/vendor/example1_userdata.txt");
 
 /// The vendor's Example 1 request, as a CRM would send it (the URL the
 /// `click_to_dial` example uses).
-pub const EXAMPLE_1_URL: &str = include_str!("../../tests/data/vendor/example1.url");
+pub const EXAMPLE_1_URL: &str = include_str!("../data/vendor/example1.url");
 
 /// A small deterministic generator (xorshift64*), so W2 is the same bytes on
 /// every run and machine.

@@ -314,7 +314,7 @@ pub fn expand_differential(data: &[u8]) {
 }
 
 /// The rich context with fields replaced by `lines`, as `expand` reads them.
-fn context_from_lines<'a>(lines: impl Iterator<Item = &'a str>) -> CallContext {
+pub fn context_from_lines<'a>(lines: impl Iterator<Item = &'a str>) -> CallContext {
     let mut ctx = rich_context();
     for (i, line) in lines.enumerate() {
         match i {
