@@ -122,7 +122,7 @@ fn two_host_headers_are_400() {
 
 #[test]
 fn an_absolute_form_target_is_checked_like_host() {
-    let serve = Server::start("serve", &[]);
+    let mut serve = Server::start("serve", &[]);
     let h = host(&serve);
     for target in [
         "http://evil.example/api/examples".to_owned(),
@@ -135,7 +135,14 @@ fn an_absolute_form_target_is_checked_like_host() {
             &format!("GET {target} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n"),
         );
         assert_eq!(status(&answer), 403, "{target}: {answer}");
+        assert!(answer.contains(&format!("use http://{h}")), "{answer}");
     }
+    let logged = serve.drain_log(Duration::from_millis(200));
+    let refused = logged
+        .iter()
+        .filter(|l| l.contains("the absolute-form target is not this simulator's address"))
+        .count();
+    assert_eq!(refused, 4, "{logged:#?}");
     let own = raw(
         &serve,
         &format!("GET http://{h}/api/examples HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n"),

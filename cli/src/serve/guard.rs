@@ -287,6 +287,15 @@ mod tests {
         assert!(!own_host("evil.example:8088", any));
     }
 
+    #[test]
+    fn the_address_a_refusal_points_to() {
+        assert_eq!(display_listen(at("127.0.0.1:8088")), "127.0.0.1:8088");
+        assert_eq!(display_listen(at("0.0.0.0:8088")), "127.0.0.1:8088");
+        assert_eq!(display_listen(at("[::]:8088")), "[::1]:8088");
+        assert_eq!(display_listen(at("[::1]:8088")), "[::1]:8088");
+        assert_eq!(display_listen(at("192.0.2.7:80")), "192.0.2.7:80");
+    }
+
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
