@@ -167,6 +167,9 @@ mod system;
 // Tokens, the call context, templates.
 mod token;
 
+// Where a URL's parts lie, as the URL parser finds them.
+mod url_parts;
+
 // make_call.php: parse, validate, build; links as CRMs write them.
 mod request;
 

@@ -8,6 +8,7 @@ use super::{Lint, LintKind, Lints};
 use crate::error::Shown;
 use crate::payload::policy::misplaced_token;
 use crate::request::link;
+use crate::url_parts::UrlParts;
 use crate::userdata::Pair;
 
 /// The `ctl_callbackUrl` that counts: plain http, and tokens where call data
@@ -15,13 +16,7 @@ use crate::userdata::Pair;
 pub(super) fn callback_url(lints: &mut Lints<'_>, pair: &Pair<'_>) {
     let url = pair.value();
     let place = Place::of(pair);
-    let scheme: String = url
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .take(5)
-        .collect();
-    if scheme.eq_ignore_ascii_case("http:") {
+    if UrlParts::of(url).scheme_is("http") {
         lints.push(LintKind::InsecureCallbackUrl, place.pair.clone(), || {
             format!(
                 "`ctl_callbackUrl` `{}` uses plain http, so the call data travels unencrypted; use https",
@@ -101,7 +96,7 @@ pub(super) fn callback_host_merge_field(lints: &mut Lints<'_>, pair: &Pair<'_>, 
     let Some(Range {
         start: host,
         end: authority_end,
-    }) = super::template::host_range(url)
+    }) = UrlParts::of(url).host(url)
     else {
         return;
     };

@@ -17,6 +17,7 @@ use crate::crm::template::LinkTemplate;
 use crate::error::Shown;
 use crate::request::link::{LinkMap, LinkParam};
 use crate::system::known_system_name;
+use crate::url_parts::UrlParts;
 use crate::userdata::UserData;
 
 /// Where a merge field stands in the template.
@@ -151,7 +152,7 @@ fn place_fields(
         if parameter == "ctl_userdata" && known_system_name(pair.name()) == Some("ctl_callbackUrl")
         {
             let url = value.get(value_range.clone()).unwrap_or_default();
-            if let Some(host) = host_range(url) {
+            if let Some(host) = UrlParts::of(url).host(url) {
                 let host = param.map(value_range.start + host.start..value_range.start + host.end);
                 for i in within(fields, &host) {
                     if let Some(role) = roles.get_mut(i) {
@@ -161,25 +162,6 @@ fn place_fields(
             }
         }
     }
-}
-
-/// The host and port of a URL: after `://` and any user info, up to the
-/// path, query or fragment.
-pub(super) fn host_range(url: &str) -> Option<Range<usize>> {
-    let authority = url.find("://")? + 3;
-    let bytes = url.as_bytes();
-    let end = bytes
-        .get(authority..)?
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
-        .map_or(url.len(), |i| authority + i);
-    // The host is what follows the authority's last `@`.
-    let host = url
-        .get(authority..end)?
-        .rsplit('@')
-        .next()
-        .unwrap_or_default();
-    Some(end - host.len()..end)
 }
 
 /// Whether an expression calls `URLENCODE` (any case).

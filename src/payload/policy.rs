@@ -36,6 +36,7 @@ use crate::error::{RequestError, RequestErrorKind};
 use crate::token::table::Token;
 use crate::token::template::scan;
 use crate::token::values::TokenValues;
+use crate::url_parts::{is_tab_or_newline, UrlParts};
 
 /// What [`check_callback_url`] accepts.
 ///
@@ -259,113 +260,36 @@ pub(crate) struct Misplaced {
     pub(crate) range: Range<usize>,
 }
 
-/// Where the parts of a callback URL template lie, found as the URL parser
-/// finds them for `http` and `https` (leading C0 controls and spaces
-/// skipped, tabs and line breaks ignored, `\` read as `/`, any run of
-/// slashes after the scheme skipped).
-struct Layout {
-    /// The scheme's `:`, if the text has a valid scheme.
-    colon: Option<usize>,
-    authority: Range<usize>,
-}
-
-fn is_tab_or_newline(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\r')
-}
-
-impl Layout {
-    fn of(text: &str) -> Layout {
-        let bytes = text.as_bytes();
-        let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
-        let mut scheme = String::new();
-        let mut colon = None;
-        for (i, &b) in bytes.iter().enumerate().skip(start) {
-            match b {
-                b':' => {
-                    colon = Some(i);
-                    break;
-                }
-                b if is_tab_or_newline(b) => {}
-                b if b.is_ascii_alphabetic() => scheme.push(char::from(b.to_ascii_lowercase())),
-                b if (b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
-                    && !scheme.is_empty() =>
-                {
-                    scheme.push(char::from(b))
-                }
-                _ => break,
-            }
-        }
-        let Some(colon) = colon.filter(|_| !scheme.is_empty()) else {
-            return Layout {
-                colon: None,
-                authority: bytes.len()..bytes.len(),
-            };
-        };
-        let authority_start = bytes
-            .iter()
-            .enumerate()
-            .skip(colon + 1)
-            .find(|&(_, &b)| !(matches!(b, b'/' | b'\\') || is_tab_or_newline(b)))
-            .map_or(bytes.len(), |(i, _)| i);
-        let authority_end = bytes
-            .iter()
-            .enumerate()
-            .skip(authority_start)
-            .find(|&(_, &b)| matches!(b, b'/' | b'\\' | b'?' | b'#'))
-            .map_or(bytes.len(), |(i, _)| i);
-        Layout {
-            colon: Some(colon),
-            authority: authority_start..authority_end,
-        }
+/// The part of `parts`' text a token at `open` stands in, if call data may
+/// not go there.
+fn forbidden_part(parts: &UrlParts, text: &str, open: usize) -> Option<&'static str> {
+    // No scheme: the token would decide what the URL is. (No token
+    // stands in a scheme: a `$` ends it, and then there is none.)
+    if parts.colon.is_none() {
+        return Some("scheme");
     }
-
-    /// For a token at `open` after the authority: `None` in the fragment
-    /// (after a `#`), `Some(None)` in the path, `Some(Some(field))` in the
-    /// query, with the text of its field before the token (after the last
-    /// `&` or `;`). A token starts at none of these delimiters, so which
-    /// ones stand before it decides.
-    fn after_authority<'t>(&self, text: &'t str, open: usize) -> Option<Option<&'t str>> {
-        let before = text.get(self.authority.end..open).unwrap_or_default();
-        if before.contains('#') {
-            return None;
+    // Nothing but slashes stands between the scheme and the authority,
+    // so a token before the authority's end is in it.
+    if parts.authority.contains(&open) {
+        // Split at the token: user info ends at the authority's last
+        // `@`; a port follows the last `:` that no IPv6 literal's `]`
+        // follows.
+        let before = text.get(parts.authority.start..open).unwrap_or_default();
+        let after = text.get(open..parts.authority.end).unwrap_or_default();
+        if after.contains('@') {
+            return Some("user info");
         }
-        Some(
-            before
-                .split_once('?')
-                .map(|(_, query)| query.rsplit(['&', ';']).next().unwrap_or_default()),
-        )
+        let host = before.rsplit_once('@').map_or(before, |(_, host)| host);
+        let port = !after.contains([':', ']'])
+            && host
+                .rsplit_once(':')
+                .is_some_and(|(_, rest)| !rest.contains(']'));
+        return Some(if port { "port" } else { "host" });
     }
-
-    /// The part a token at `open` stands in, if call data may not go there.
-    fn forbidden_part(&self, text: &str, open: usize) -> Option<&'static str> {
-        // No scheme: the token would decide what the URL is. (No token
-        // stands in a scheme: a `$` ends it, and then there is none.)
-        if self.colon.is_none() {
-            return Some("scheme");
-        }
-        // Nothing but slashes stands between the scheme and the authority,
-        // so a token before the authority's end is in it.
-        if self.authority.contains(&open) {
-            // Split at the token: user info ends at the authority's last
-            // `@`; a port follows the last `:` that no IPv6 literal's `]`
-            // follows.
-            let before = text.get(self.authority.start..open).unwrap_or_default();
-            let after = text.get(open..self.authority.end).unwrap_or_default();
-            if after.contains('@') {
-                return Some("user info");
-            }
-            let host = before.rsplit_once('@').map_or(before, |(_, host)| host);
-            let port = !after.contains([':', ']'])
-                && host
-                    .rsplit_once(':')
-                    .is_some_and(|(_, rest)| !rest.contains(']'));
-            return Some(if port { "port" } else { "host" });
-        }
-        // In the query: a key unless a `=` stands between the field's start
-        // and the token.
-        let field = self.after_authority(text, open)??;
-        (!field.contains('=')).then_some("query key")
-    }
+    // In the query: a key unless a `=` stands between the field's start
+    // and the token.
+    let field = parts.after_authority(text, open)??;
+    (!field.contains('=')).then_some("query key")
 }
 
 /// Whether the path segment around a token's output `range` reads, for the
@@ -431,11 +355,11 @@ fn makes_dot_segment(out: &str, path_start: usize, range: Range<usize>) -> bool 
 /// (scheme, user info, host, port, query key), for the lint and the
 /// expansion alike.
 pub(crate) fn misplaced_token(template: &str) -> Option<Misplaced> {
-    let layout = Layout::of(template);
+    let layout = UrlParts::of(template);
     let mut found = None;
     scan(template, |_, open, token| {
         if found.is_none() {
-            if let Some(part) = layout.forbidden_part(template, open) {
+            if let Some(part) = forbidden_part(&layout, template, open) {
                 found = Some(Misplaced {
                     token,
                     part,
@@ -469,7 +393,7 @@ pub(crate) fn expand_callback_url(
             part: m.part,
         }));
     }
-    let layout = Layout::of(template);
+    let layout = UrlParts::of(template);
     let mut out = String::with_capacity(template.len() + 32);
     // Token values written into the path: (output range, token).
     let mut in_path: Vec<(Range<usize>, Token)> = Vec::new();
