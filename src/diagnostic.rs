@@ -113,7 +113,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::crm::errors::LinkTemplateError;
-use crate::error::{Diagnostic, ParseError, RequestError};
+use crate::error::{Diagnostic, ParseError, ParseErrorKind, RequestError, RequestErrorKind};
 use crate::lint::Lint;
 use crate::request::RequestDiagnostic;
 
@@ -536,6 +536,39 @@ impl From<&Lint> for Finding {
     }
 }
 
+/// What to do about a grammar error, when the error has no fix of its own.
+fn grammar_help(kind: &ParseErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        ParseErrorKind::UnterminatedPair => {
+            "close the pair with `]` (write a `]` inside a value as `%255D` in a link)"
+        }
+        ParseErrorKind::MissingSeparator => {
+            "write the pair as `[name|value]` (a `]` in a name as `%255D` in a link)"
+        }
+        ParseErrorKind::EmptyName => "give the pair a name: `[name|value]`",
+        ParseErrorKind::TextBetweenPairs => "only white space may stand between pairs",
+        _ => return None,
+    })
+}
+
+/// What to do about a refused request, when the error has no fix of its
+/// own.
+fn request_help(kind: &RequestErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        RequestErrorKind::NotHttps(_) => "the click-to-dial API accepts https:// links only",
+        RequestErrorKind::InvalidPhone { .. } => {
+            "write the number with digits and `+ - . ( ) /` or spaces; a `{!…}` merge field \
+             must be filled by the CRM before the link is used"
+        }
+        RequestErrorKind::NotDigits { .. } | RequestErrorKind::Overflow { .. } => {
+            "write digits only"
+        }
+        RequestErrorKind::MissingPhone => "add `phone=` with the number to dial",
+        RequestErrorKind::Data { error, .. } => return grammar_help(error.kind()),
+        _ => return None,
+    })
+}
+
 impl From<&RequestError> for Finding {
     /// An error: the kind's message (the place and the fix go in the span
     /// and the help, not in the message as `Display` puts them).
@@ -551,7 +584,7 @@ impl From<&RequestError> for Finding {
             error.kind().to_string(),
         )
         .at(error.span().map(|r| Span::new(text, r)))
-        .with_help(error.help())
+        .with_help(error.help().or_else(|| request_help(error.kind())))
     }
 }
 
@@ -575,7 +608,7 @@ impl From<&RequestDiagnostic> for Finding {
             ),
         )
         .at(span)
-        .with_help(d.help())
+        .with_help(d.help().or_else(|| grammar_help(d.diagnostic().kind())))
     }
 }
 
@@ -588,6 +621,7 @@ impl From<&Diagnostic> for Finding {
             format!("{}: this part is skipped", d.kind()),
         )
         .at(Some(Span::new(SpanText::UserData, d.span())))
+        .with_help(grammar_help(d.kind()))
     }
 }
 

@@ -5,13 +5,11 @@
 use std::process::ExitCode;
 
 use clicktodial::{
-    fill_link_template, merge_fields, ClickToDialRequest, LinkTemplate, LinkTemplateErrorKind,
-    LinkTemplateErrors, SampleRecord, UserData,
+    check, fill_link_template, merge_fields, ClickToDialRequest, Finding, LinkTemplate,
+    LinkTemplateErrors, ReadAs, SampleRecord, UserData,
 };
-use serde_json::json;
+use clicktodial_report::FillReport;
 
-use crate::check::check;
-use crate::finding::{kebab_kind, Finding, Severity};
 use crate::output::{print, print_json, Format};
 use crate::render::render;
 
@@ -61,9 +59,9 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 .map_err(|e| format!("--data: {e}"))?;
             let link = req.to_url(&args.base).map_err(|e| e.to_string())?;
             // The link is right; say what it will not do as meant.
-            let c = check(&link);
-            if !c.findings.is_empty() {
-                eprint!("{}", render(&c.link, "link", &c.findings, false));
+            let c = check(&link, ReadAs::Link);
+            if !c.findings().is_empty() {
+                eprint!("{}", render(c.text(), "link", c.findings(), false));
             }
             link
         }
@@ -136,86 +134,15 @@ fn salesforce(args: &Args) -> Result<String, String> {
     Ok(template.to_salesforce())
 }
 
-/// A template filled from `fields` as Salesforce fills it: the link, or
-/// every problem (a field the record lacks, an expression that cannot be
-/// evaluated) with its place in the template.
-#[derive(Debug, Clone)]
-pub struct Filled {
-    pub link: Option<String>,
-    pub findings: Vec<Finding>,
-    /// Fields the template uses that no value was given for.
-    pub missing: Vec<String>,
-    /// Values given for fields the template does not use.
-    pub unused: Vec<String>,
-}
-
-pub fn fill(template: &str, fields: &[(String, String)]) -> Filled {
-    let record: SampleRecord = fields.iter().cloned().collect();
-    let used: Vec<String> = merge_fields(template)
-        .iter()
-        .flat_map(|f| f.fields())
-        .collect();
-    let mut unused: Vec<String> = Vec::new();
-    for (name, _) in fields {
-        let is_used = used.iter().any(|u| u.eq_ignore_ascii_case(name));
-        if !is_used && !unused.iter().any(|u| u.eq_ignore_ascii_case(name)) {
-            unused.push(name.clone());
-        }
-    }
-    match fill_link_template(template, &record) {
-        Ok(link) => Filled {
-            link: Some(link),
-            findings: Vec::new(),
-            missing: Vec::new(),
-            unused,
-        },
-        Err(errors) => {
-            let mut missing: Vec<String> = Vec::new();
-            let findings = errors
-                .iter()
-                .map(|e| {
-                    if let LinkTemplateErrorKind::MissingField(name) = e.kind() {
-                        if !missing.iter().any(|m| m.eq_ignore_ascii_case(name)) {
-                            missing.push(name.clone());
-                        }
-                    }
-                    Finding::new(
-                        kebab_kind(&format!("{:?}", e.kind())),
-                        Severity::Error,
-                        e.kind().to_string(),
-                    )
-                    .at(Some(e.span()))
-                })
-                .collect();
-            Filled {
-                link: None,
-                findings,
-                missing,
-                unused,
-            }
-        }
-    }
-}
-
-pub fn fill_json(template: &str, fields: &[(String, String)]) -> serde_json::Value {
-    let filled = fill(template, fields);
-    json!({
-        "link": filled.link,
-        "missing": filled.missing,
-        "unused": filled.unused,
-        "findings": filled.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
-    })
-}
-
 pub fn run_fill(args: FillArgs) -> Result<ExitCode, String> {
     let fields = args
         .field
         .iter()
         .map(|f| parse_field(f))
         .collect::<Result<Vec<_>, _>>()?;
-    let filled = fill(&args.template, &fields);
+    let filled = FillReport::new(&args.template, &fields);
     match args.format {
-        Format::Json => print_json(&fill_json(&args.template, &fields)),
+        Format::Json => print_json(&filled),
         Format::Text => {
             if let Some(link) = &filled.link {
                 print(&format!("{link}\n"));
@@ -223,16 +150,20 @@ pub fn run_fill(args: FillArgs) -> Result<ExitCode, String> {
             for name in &filled.unused {
                 eprintln!("warning: --field {name}: the template has no such merge field");
             }
-            if !filled.findings.is_empty() {
-                eprint!(
-                    "{}",
-                    render(
-                        &args.template,
-                        "template",
-                        &filled.findings,
-                        std::io::IsTerminal::is_terminal(&std::io::stderr()),
-                    )
-                );
+            if filled.link.is_none() {
+                let record: SampleRecord = fields.iter().cloned().collect();
+                if let Err(errors) = fill_link_template(&args.template, &record) {
+                    let findings: Vec<Finding> = errors.iter().map(Finding::from).collect();
+                    eprint!(
+                        "{}",
+                        render(
+                            &args.template,
+                            "template",
+                            &findings,
+                            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+                        )
+                    );
+                }
             }
         }
     }

@@ -1,15 +1,15 @@
-//! `clicktodial explain [--format text|json] <LINK>`
+//! `clicktodial explain [--format text|json] [--as auto|link|template] <LINK>`
+//!
+//! With errors too: the dial string, the parameters, the data and the plan
+//! as far as they could be read, beside the findings.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use clicktodial::{is_system_name, ActionPlan, ClickToDialRequest, Template, Token};
-use serde_json::{json, Value};
+use clicktodial::check;
+use clicktodial_report::ExplainReport;
 
-use crate::check::{check, Checked};
-use crate::finding::Finding;
-use crate::model::{mode_str, pairs, parameters, plan_json, userdata};
-use crate::output::{print, print_json, styled, Format};
+use crate::output::{print, print_json, styled, Format, ReadAsArg};
 use crate::render::render;
 
 #[derive(Debug, clap::Args)]
@@ -17,177 +17,129 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Read the text as a link or as a CRM template [default: a template
+    /// when `phone` holds a merge field, else a link].
+    #[arg(long = "as", value_enum, value_name = "READING", default_value_t)]
+    pub read_as: ReadAsArg,
     /// The link (lines joined when it is given over several).
     #[arg(value_name = "LINK")]
     pub link: String,
 }
 
-/// When a token gets its value, in the contact center's words.
-pub fn when(token: Token) -> &'static str {
-    use Token::*;
-    match token {
-        CallerId => "when the call is placed: the caller ID it is made with",
-        TransactionId | InteractionGuid => "when the call is placed",
-        CallAnsweredTime => "when the customer answers (0 if the call is never established)",
-        CallAnsweredTenantTime => {
-            "when the customer answers, in the tenant's zone (empty if never established)"
-        }
-        CallHangupTime => "at hang-up (0 if the call is never established)",
-        CallHangupTenantTime => "at hang-up, in the tenant's zone (empty if never established)",
-        CallDuration => "at hang-up (00:00:00 if the call is never established)",
-        Equal => "always `=`",
-        Year | Month | Date | Hours | Minutes | Seconds => {
-            "when the call ends and the data is expanded (the tenant's clock)"
-        }
-        TransactionCodes | LastTclListName | LastTclCodeDesc | LastTclCodeShort => {
-            "when the agent selects transaction codes (wrap-up)"
-        }
-        Notes => "when the agent writes the notes (wrap-up)",
-        _ => "when the call ends",
+fn section(out: &mut String, title: &str, rows: &[[String; 2]]) {
+    let _ = writeln!(out, "\n{title}");
+    if rows.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    let width = rows
+        .iter()
+        .map(|[n, _]| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for [n, v] in rows {
+        let v = v.replace('\n', "\\n");
+        let _ = writeln!(out, "  {n:<width$}  {v}");
     }
 }
 
-/// Each token used, in order of first use, with the names of the pairs it
-/// is in.
-pub fn tokens(req: &ClickToDialRequest) -> Vec<(Token, Vec<String>)> {
-    let mut out: Vec<(Token, Vec<String>)> = Vec::new();
-    for (name, value) in userdata(req).iter() {
-        for token in Template::compile(value).tokens() {
-            match out.iter_mut().find(|(t, _)| *t == token) {
-                Some((_, names)) if names.last().map(String::as_str) != Some(name) => {
-                    names.push(name.to_owned())
-                }
-                Some(_) => {}
-                None => out.push((token, vec![name.to_owned()])),
-            }
-        }
-    }
-    out
-}
-
-pub fn explain_json(c: &Checked) -> Value {
-    let Some(req) = &c.request else {
-        return c.to_json();
-    };
-    let data = userdata(req);
-    let plan = ActionPlan::new(&data);
-    json!({
-        "link": c.link,
-        "dial_string": req.dial_string(),
-        "parameters": parameters(req).iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-        "system": pairs(data.iter().filter(|(n, _)| is_system_name(n))),
-        "user_data": pairs(data.iter().filter(|(n, _)| !is_system_name(n))),
-        "ext_transaction_data": req.ext_transaction_data.as_ref().map(|e| pairs(e.data().iter())),
-        "plan": plan_json(&plan),
-        "tokens": tokens(req).iter().map(|(t, names)| json!({
-            "token": format!("${}$", t.name()),
-            "in": names,
-            "when": when(*t),
-        })).collect::<Vec<_>>(),
-        "findings": c.findings.iter().map(Finding::to_json).collect::<Vec<_>>(),
-    })
-}
-
-pub fn explain_text(c: &Checked, req: &ClickToDialRequest, styled: bool) -> String {
-    let data = userdata(req);
-    let plan = ActionPlan::new(&data);
+/// The explanation for people: every section as far as it was read.
+pub fn explain_text(x: &ExplainReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "dial string  {}", req.dial_string());
-    let section = |out: &mut String, title: &str, rows: Vec<(String, String)>| {
-        let _ = writeln!(out, "\n{title}");
-        if rows.is_empty() {
-            let _ = writeln!(out, "  (none)");
-        }
-        let width = rows
-            .iter()
-            .map(|(n, _)| n.chars().count())
-            .max()
-            .unwrap_or(0);
-        for (n, v) in rows {
-            let v = v.replace('\n', "\\n");
-            let _ = writeln!(out, "  {n:<width$}  {v}");
-        }
-    };
-    let owned = |it: Box<dyn Iterator<Item = (&str, &str)> + '_>| {
-        it.map(|(n, v)| (n.to_owned(), v.to_owned()))
-            .collect::<Vec<_>>()
-    };
-    section(&mut out, "parameters", parameters(req));
-    section(
-        &mut out,
-        "system data (ctl_*)",
-        owned(Box::new(data.iter().filter(|(n, _)| is_system_name(n)))),
-    );
-    section(
-        &mut out,
-        "user data",
-        owned(Box::new(data.iter().filter(|(n, _)| !is_system_name(n)))),
-    );
-    if let Some(ext) = &req.ext_transaction_data {
-        section(
-            &mut out,
-            "extTransactionData",
-            owned(Box::new(ext.data().iter())),
+    if x.read_as == "template" {
+        let _ = writeln!(
+            out,
+            "read as a CRM link template (its `phone` holds a merge field); `--as link` reads it as a link"
         );
     }
-    let mut rows = Vec::new();
-    rows.push((
-        "create".to_owned(),
-        match (&plan.create, &plan.ignored) {
+    let _ = writeln!(
+        out,
+        "dial string  {}",
+        x.dial_string
+            .as_deref()
+            .unwrap_or("(none: the phone cannot be read)")
+    );
+    section(&mut out, "parameters", &x.parameters);
+    section(&mut out, "system data (ctl_*)", &x.system);
+    section(&mut out, "user data", &x.user_data);
+    if let Some(ext) = &x.ext_transaction_data {
+        section(&mut out, "extTransactionData", ext);
+    }
+    if let Some(plan) = &x.plan {
+        let create = match (&plan.create, &plan.ignored) {
             (Some(c), _) => format!(
                 "{} record `{}`",
-                c.integration.as_str(),
+                c.integration,
                 c.object_type.as_deref().unwrap_or("(no ObjectType)")
             ),
             (None, Some(why)) => format!("ignored: {why} (result code IGNORE)"),
             (None, None) => "none (result code IGNORE)".to_owned(),
-        },
-    ));
-    rows.push((
-        "screenpop".to_owned(),
-        match &plan.screenpop {
+        };
+        let screenpop = match &plan.screenpop {
             Some(s) => format!(
                 "{} (parent {}, window {})",
-                mode_str(s.mode),
+                s.mode,
                 s.parent_id.as_deref().unwrap_or("-"),
                 s.record_name.as_deref().unwrap_or("-")
             ),
             None => "none".to_owned(),
-        },
-    ));
-    rows.push((
-        "callback".to_owned(),
-        plan.callback_url
+        };
+        let callback = plan
+            .callback_url
             .clone()
-            .unwrap_or_else(|| "none".to_owned()),
-    ));
-    section(&mut out, "action plan", rows);
-    let tokens = tokens(req)
-        .into_iter()
-        .map(|(t, names)| {
-            (
-                format!("${}$", t.name()),
-                format!("in {}: {}", names.join(", "), when(t)),
-            )
+            .unwrap_or_else(|| "none".to_owned());
+        section(
+            &mut out,
+            "action plan",
+            &[
+                ["create".to_owned(), create],
+                ["screenpop".to_owned(), screenpop],
+                ["callback".to_owned(), callback],
+            ],
+        );
+    }
+    let tokens: Vec<[String; 2]> = x
+        .tokens
+        .iter()
+        .map(|t| {
+            [
+                t.token.clone(),
+                format!("in {}: {}", t.in_pairs.join(", "), t.when),
+            ]
         })
         .collect();
-    section(&mut out, "tokens (all replaced when the call ends)", tokens);
-    if !c.findings.is_empty() {
-        let _ = writeln!(out, "\nfindings\n");
-        out.push_str(&render(&c.link, "link", &c.findings, styled));
-    }
+    section(
+        &mut out,
+        "tokens (all replaced when the call ends)",
+        &tokens,
+    );
     out
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let c = check(&args.link);
-    match (&c.request, args.format) {
-        (_, Format::Json) => print_json(&explain_json(&c)),
-        (Some(req), Format::Text) => print(&explain_text(&c, req, styled())),
-        (None, Format::Text) => print(&render(&c.link, "link", &c.findings, styled())),
+    let c = check(&args.link, args.read_as.into());
+    let report = ExplainReport::of(&c);
+    match args.format {
+        Format::Json => print_json(&report),
+        Format::Text if !crate::lint::is_link(&c) => {
+            print(&render(c.text(), "link", c.findings(), styled()))
+        }
+        Format::Text => {
+            let mut out = explain_text(&report);
+            if !c.findings().is_empty() {
+                out.push_str("\nfindings\n\n");
+                out.push_str(&render(c.text(), "link", c.findings(), styled()));
+            }
+            print(&out);
+        }
     }
-    Ok(match c.request {
-        Some(_) => ExitCode::SUCCESS,
-        None => crate::lint::status(std::slice::from_ref(&c)),
+    // Warnings do not fail an explanation; an error (a refused link) does.
+    let refused = c
+        .findings()
+        .iter()
+        .any(|f| f.severity() == clicktodial::Severity::Error);
+    Ok(if refused {
+        crate::lint::status(std::slice::from_ref(&c))
+    } else {
+        ExitCode::SUCCESS
     })
 }

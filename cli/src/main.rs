@@ -9,12 +9,9 @@
 #![forbid(unsafe_code)]
 
 mod build;
-mod check;
 mod deliveries;
 mod explain;
-mod finding;
 mod lint;
-mod model;
 mod outbound;
 mod output;
 mod page;

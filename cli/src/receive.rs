@@ -24,9 +24,6 @@ use axum::{middleware, Router};
 use clicktodial::redact::sanitize;
 use clicktodial::signing::{Verifier, WebhookId, WebhookSecret};
 use clicktodial::{Callback, RequestErrorKind, MAX_BODY_LEN};
-use serde_json::json;
-
-use crate::model::pairs;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -101,12 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 
 /// The JSON line for one callback.
 pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
-    json!({
-        "ctl_userdata": pairs(callback.ctl_userdata.iter()),
-        "resultCode": callback.result_code.as_str(),
-        "errorString": callback.error_string,
-        "new_record_id": callback.new_record_id(),
-    })
+    serde_json::to_value(clicktodial_report::ReceivedCallback::from(callback)).unwrap_or_default()
 }
 
 async fn receive(State(state): State<Arc<Receiver>>, request: Request) -> (StatusCode, String) {

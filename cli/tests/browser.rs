@@ -303,7 +303,7 @@ fn span_text(answer: &Value, kind: &str) -> Option<String> {
     let f = answer["findings"]
         .as_array()?
         .iter()
-        .find(|f| f["kind"] == kind)?;
+        .find(|f| f["code"] == kind)?;
     let span = f["span"].as_array()?;
     let (a, b) = (span[0].as_u64()? as usize, span[1].as_u64()? as usize);
     answer["link"].as_str()?.get(a..b).map(str::to_owned)
@@ -348,7 +348,7 @@ async fn example_2s_broken_token_is_listed_and_underlined() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| &f["kind"])
+            .map(|f| &f["code"])
             .collect();
         ensure!(kinds == json!(expected), "kinds {kinds} vs {expected:?}");
         // Narrow window: still readable, nothing wider than the screen.
@@ -756,7 +756,7 @@ fn expected_listing(report: &Value) -> Value {
                     .unwrap_or_default(),
                 None => String::new(),
             };
-            json!([f["kind"], f["span"], text])
+            json!([f["code"], f["span"], text])
         })
         .collect();
     Value::Array(rows)

@@ -18,7 +18,7 @@ fn kinds(object: &Value) -> Vec<String> {
         .as_array()
         .expect("findings")
         .iter()
-        .map(|f| f["kind"].as_str().expect("kind").to_owned())
+        .map(|f| f["code"].as_str().expect("code").to_owned())
         .collect()
 }
 
@@ -72,16 +72,20 @@ fn lint_the_vendor_examples() {
 fn a_broken_link_has_every_problem_underlined() {
     let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone={!Account.Phone}\
                 &ctl_userdata=[a|b] x [WhatId|{!Account.Id}][c|d";
-    let out = run(&["lint", "--format", "json", link], "");
+    // Its `phone` holds a merge field: by default it reads as a template.
+    let auto = run(&["lint", "--format", "json", link], "");
+    assert_eq!(json_lines(&auto.stdout)[0]["readAs"], "template");
+    let out = run(&["lint", "--as", "link", "--format", "json", link], "");
     assert_eq!(out.code, 1);
     let object = &json_lines(&out.stdout)[0];
+    assert_eq!(object["readAs"], "link");
     assert_eq!(
         kinds(object),
         [
             "invalid-phone",
             "text-between-pairs",
-            "unterminated-pair",
-            "unexpanded-merge-field"
+            "unexpanded-merge-field",
+            "unterminated-pair"
         ]
     );
     let span = |i: usize| {
@@ -96,12 +100,13 @@ fn a_broken_link_has_every_problem_underlined() {
     // merge field whole.
     assert_eq!(span(0), "{!Account.Phone}");
     assert_eq!(span(1), "x ");
-    assert_eq!(span(2), "[c|d");
-    assert_eq!(span(3), "{!Account.Id}");
+    // In the order of the link.
+    assert_eq!(span(2), "{!Account.Id}");
+    assert_eq!(span(3), "[c|d");
     assert_eq!(object["findings"][0]["severity"], "error");
-    assert_eq!(object["findings"][3]["severity"], "warning");
+    assert_eq!(object["findings"][2]["severity"], "warning");
 
-    let text = run(&["lint", link], "");
+    let text = run(&["lint", "--as", "link", link], "");
     assert_eq!(text.code, 1);
     insta::assert_snapshot!("broken_link", text.stdout);
 }
@@ -177,12 +182,12 @@ fn explain_example_1() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let e: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(e["dial_string"], "6505550142");
-    assert_eq!(e["plan"]["create"]["object_type"], "Task");
+    assert_eq!(e["dialString"], "6505550142");
+    assert_eq!(e["plan"]["create"]["objectType"], "Task");
     assert_eq!(e["plan"]["screenpop"]["mode"], "edit");
-    assert_eq!(e["plan"]["callback_url"], Value::Null);
+    assert_eq!(e["plan"]["callbackUrl"], Value::Null);
     assert_eq!(e["system"][0], serde_json::json!(["ctl_action", "create"]));
-    assert_eq!(e["user_data"][0][0], "subject");
+    assert_eq!(e["userData"][0][0], "subject");
     let tokens: Vec<&str> = e["tokens"]
         .as_array()
         .unwrap()
@@ -237,7 +242,7 @@ fn simulate_defaults_to_example_1() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let s: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(s["result_code"], "SUCCESS");
+    assert_eq!(s["resultCode"], "SUCCESS");
     assert_eq!(s["sfdc"]["path"], "/services/data/v59.0/sobjects/Task/");
     let create: Value = serde_json::from_str(s["sfdc"]["json"].as_str().unwrap()).unwrap();
     assert_eq!(create["WhatId"], "001A000001XyZab");
@@ -287,8 +292,8 @@ fn simulate_a_failed_create_with_a_callback() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let s: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(s["result_code"], "FAIL");
-    assert_eq!(s["error_string"], "REQUIRED_FIELD_MISSING");
+    assert_eq!(s["resultCode"], "FAIL");
+    assert_eq!(s["errorString"], "REQUIRED_FIELD_MISSING");
     assert!(s["callback"]["url"]
         .as_str()
         .unwrap()
@@ -305,9 +310,30 @@ fn simulate_a_failed_create_with_a_callback() {
         "",
     );
     assert_eq!(refused.code, 0);
-    assert!(refused
-        .stdout
-        .contains("callback refused: callback URL host `127.0.0.1` is not a public host"));
+    assert!(
+        refused.stdout.contains(
+            "callback refused [callback-private-host]: callback URL host `127.0.0.1` is not a public host"
+        ),
+        "{}",
+        refused.stdout
+    );
+    // Why, and what to do: a local receiver needs the serve flag.
+    assert!(refused.stdout.contains("--allow-private-callbacks"));
+    let json = run(
+        &[
+            "simulate",
+            "--format",
+            "json",
+            "https://h.example.com/AGUI/make_call.php?phone=1&ctl_userdata=[ctl_callbackUrl|http://127.0.0.1:9/cb]",
+        ],
+        "",
+    );
+    let s = &json_lines(&json.stdout)[0];
+    assert_eq!(s["callbackError"]["code"], "callback-private-host");
+    assert!(s["callbackError"]["help"]
+        .as_str()
+        .unwrap()
+        .contains("--allow-private-callbacks"));
 }
 
 #[test]
@@ -351,8 +377,12 @@ fn build_then_fill_gives_a_clean_link() {
     assert_eq!(template.code, 0, "{}", template.stderr);
     let template = template.stdout.trim().to_owned();
     assert!(template.contains("phone={!Account.Phone}"));
-    // Linting the template names the merge field left in.
-    assert_eq!(run(&["lint", &template], "").code, 1);
+    // The template reads as a template, without a finding; read as a
+    // link, the merge fields left in it are findings.
+    let linted = run(&["lint", "--format", "json", &template], "");
+    assert_eq!(linted.code, 0, "{}", linted.stdout);
+    assert_eq!(json_lines(&linted.stdout)[0]["readAs"], "template");
+    assert_eq!(run(&["lint", "--as", "link", &template], "").code, 1);
 
     let filled = run(
         &[
@@ -421,11 +451,11 @@ fn example_2s_broken_token_is_underlined_in_the_link_as_given() {
     let object = &json_lines(&out.stdout)[0];
     let link = object["link"].as_str().unwrap();
     assert_eq!(
-        object["findings"][1]["kind"],
+        object["findings"][1]["code"],
         "white-space-in-parameter-name"
     );
     assert_eq!(spanned(object, 1, link), " prefix");
-    assert_eq!(object["findings"][2]["kind"], "unterminated-token");
+    assert_eq!(object["findings"][2]["code"], "unterminated-token");
     assert_eq!(spanned(object, 2, link), "$call_answered_time");
     // On one line, with the white space a paste brings: offsets into the
     // text exactly as given.

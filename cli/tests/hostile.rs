@@ -671,7 +671,7 @@ async fn sends_ignore_proxy_settings_and_the_help_example_works() {
     let line = receive.next_line(WAIT).expect("the callback arrives");
     let callback: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(callback["resultCode"], "SUCCESS", "{line}");
-    assert!(callback["new_record_id"]
+    assert!(callback["newRecordId"]
         .as_str()
         .unwrap()
         .starts_with("00Tmock"));

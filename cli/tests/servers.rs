@@ -49,7 +49,7 @@ async fn a_click_to_dial_request_ends_in_a_callback_at_receive() {
     let answer: Value = answer.json().await.unwrap();
     let guid = answer["interactionGuid"].as_str().unwrap().to_owned();
     assert_eq!(answer["dialString"], "16502022222");
-    assert!(answer["plan"]["callback_url"]
+    assert!(answer["plan"]["callbackUrl"]
         .as_str()
         .unwrap()
         .starts_with(&receive.url));
@@ -57,7 +57,7 @@ async fn a_click_to_dial_request_ends_in_a_callback_at_receive() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["kind"].as_str().unwrap())
+        .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["insecure-callback-url"]);
 
@@ -65,7 +65,7 @@ async fn a_click_to_dial_request_ends_in_a_callback_at_receive() {
     let callback: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(callback["resultCode"], "IGNORE");
     assert_eq!(callback["errorString"], "");
-    assert_eq!(callback["new_record_id"], Value::Null);
+    assert_eq!(callback["newRecordId"], Value::Null);
     let pairs = callback["ctl_userdata"].as_array().unwrap();
     assert_eq!(pairs[0], serde_json::json!(["foreign_key", "12345678"]));
     assert_eq!(pairs[1], serde_json::json!(["Transactionid", guid]));
@@ -102,6 +102,15 @@ async fn a_loopback_callback_is_refused_without_the_flag() {
             .await
             .unwrap();
         assert_eq!(answer.status(), 200, "the call itself is placed");
+        // The answer the page shows says at once why the callback will be
+        // refused, and what to do.
+        let answer: Value = answer.json().await.unwrap();
+        let why = &answer["callbackRefused"];
+        assert_eq!(why["code"], "callback-private-host", "{answer}");
+        assert!(why["help"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-private-callbacks"));
         let done = serve.wait_log("call done", WAIT).expect("the call ends");
         serve.log.retain(|l| l != &done);
     }
@@ -111,6 +120,12 @@ async fn a_loopback_callback_is_refused_without_the_flag() {
         .filter(|l| l.contains("callback refused"))
         .collect();
     assert_eq!(refused.len(), 3, "{:#?}", serve.log);
+    // Each log line says why, by code and in words, and names the flag.
+    for line in &refused {
+        assert!(line.contains("callback-private-host"), "{line}");
+        assert!(line.contains("is not a public host"), "{line}");
+        assert!(line.contains("--allow-private-callbacks"), "{line}");
+    }
     assert!(
         receive.next_line(Duration::from_secs(1)).is_none(),
         "nothing arrives"
@@ -169,12 +184,12 @@ async fn the_json_call_api_with_basic_auth_and_a_create_at_the_mock_salesforce()
         .as_str()
         .unwrap()
         .starts_with("sim-"));
-    assert_eq!(answer["plan"]["create"]["object_type"], "Task");
+    assert_eq!(answer["plan"]["create"]["objectType"], "Task");
 
     let line = receive.next_line(WAIT).expect("the callback arrives");
     let callback: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(callback["resultCode"], "SUCCESS", "{callback}");
-    assert!(callback["new_record_id"]
+    assert!(callback["newRecordId"]
         .as_str()
         .unwrap()
         .starts_with("00Tmock"));
@@ -230,7 +245,7 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
         .unwrap();
     assert_eq!(bad.status(), 400);
     let bad: Value = bad.json().await.unwrap();
-    assert_eq!(bad["findings"][0]["kind"], "invalid-phone");
+    assert_eq!(bad["findings"][0]["code"], "invalid-phone");
     // Placed in the query as it arrived (before decoding): the merge
     // field, whole.
     assert_eq!(bad["findings"][0]["in"], "query");
@@ -245,7 +260,7 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
         .unwrap();
     assert_eq!(posted.status(), 400);
     let posted: Value = posted.json().await.unwrap();
-    assert_eq!(posted["findings"][0]["kind"], "unterminated-pair");
+    assert_eq!(posted["findings"][0]["code"], "unterminated-pair");
     assert_eq!(posted["findings"][0]["in"], "body");
     assert_eq!(posted["findings"][0]["span"], serde_json::json!([13, 16]));
     let json = client()
@@ -283,7 +298,7 @@ async fn the_api_routes_answer_as_the_commands_do() {
         .json()
         .await
         .unwrap();
-    assert_eq!(explain["dial_string"], "16502022222");
+    assert_eq!(explain["dialString"], "16502022222");
 
     let simulate: Value = client()
         .post(format!("{}/api/simulate", serve.url))
@@ -366,7 +381,7 @@ async fn receive_answers_400_to_a_malformed_callback() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     let line: Value = serde_json::from_str(&receive.next_line(WAIT).unwrap()).unwrap();
-    assert_eq!(line["new_record_id"], "00T1");
+    assert_eq!(line["newRecordId"], "00T1");
     assert_eq!(line["resultCode"], "SUCCESS");
     let get = client()
         .get(format!("{}/cb", receive.url))
@@ -486,7 +501,7 @@ async fn a_record_id_set_in_the_link_is_never_reported() {
         .expect("the IGNORE callback arrives");
     let ignored: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(ignored["resultCode"], "IGNORE");
-    assert_eq!(ignored["new_record_id"], Value::Null);
+    assert_eq!(ignored["newRecordId"], Value::Null);
     assert!(record_ids(&ignored).is_empty(), "{ignored}");
 
     // FAIL: Salesforce refuses the create (a wrong token at the mock).
@@ -517,7 +532,7 @@ async fn a_record_id_set_in_the_link_is_never_reported() {
             .contains("INVALID_SESSION_ID"),
         "{failed}"
     );
-    assert_eq!(failed["new_record_id"], Value::Null);
+    assert_eq!(failed["newRecordId"], Value::Null);
     assert!(record_ids(&failed).is_empty(), "{failed}");
 
     // SUCCESS: only the system's id, the tenant's dropped.
@@ -532,7 +547,7 @@ async fn a_record_id_set_in_the_link_is_never_reported() {
         .expect("the SUCCESS callback arrives");
     let created: Value = serde_json::from_str(&line).unwrap();
     assert_eq!(created["resultCode"], "SUCCESS", "{created}");
-    let id = created["new_record_id"].as_str().unwrap().to_owned();
+    let id = created["newRecordId"].as_str().unwrap().to_owned();
     assert!(id.starts_with("00Tsim"), "{created}");
     assert_eq!(record_ids(&created), [Value::from(id)]);
 }

@@ -3,7 +3,7 @@
 //! beside every finding.
 
 use clicktodial::{
-    check, is_system_name, ActionPlan, ClickToDialRequest, Integration, LaunchMode, ReadAs,
+    check, is_system_name, ActionPlan, ClickToDialRequest, ReadAs,
     Template, Token, UserData,
 };
 use schemars::JsonSchema;
@@ -47,38 +47,16 @@ pub struct PlanReport {
     pub callback_url: Option<String>,
 }
 
-/// `sfdc`, or the integration type as written.
-fn integration(i: &Integration) -> String {
-    match i {
-        Integration::Sfdc => "sfdc".to_owned(),
-        Integration::Other(s) => s.clone(),
-        _ => "unknown".to_owned(),
-    }
-}
-
-/// # Example
-///
-/// ```
-/// use clicktodial::{ActionPlan, UserData};
-/// let plan = ActionPlan::new(&UserData::parse("[ctl_launchopt|true][ctl_launchext|edit]")?);
-/// let report = clicktodial_report::PlanReport::from(&plan);
-/// assert_eq!(report.screenpop.unwrap().mode, "edit");
-/// # Ok::<(), clicktodial::ParseError>(())
-/// ```
 impl From<&ActionPlan> for PlanReport {
     fn from(plan: &ActionPlan) -> PlanReport {
         PlanReport {
             create: plan.create.as_ref().map(|c| CreateReport {
-                integration: integration(&c.integration),
+                integration: c.integration.as_str().to_owned(),
                 object_type: c.object_type.clone(),
             }),
             ignored: plan.ignored.clone(),
             screenpop: plan.screenpop.as_ref().map(|s| ScreenpopReport {
-                mode: match s.mode {
-                    LaunchMode::Edit => "edit",
-                    _ => "read-only",
-                }
-                .to_owned(),
+                mode: s.mode.as_str().to_owned(),
                 parent_id: s.parent_id.clone(),
                 record_name: s.record_name.clone(),
             }),
@@ -242,7 +220,19 @@ impl ExplainReport {
     /// assert_eq!(report.findings[0].code, "not-a-link");
     /// ```
     pub fn new(text: &str, read_as: ReadAs) -> ExplainReport {
-        let checked = check(text, read_as);
+        ExplainReport::of(&check(text, read_as))
+    }
+
+    /// The report of a check already made.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use clicktodial::{check, ReadAs};
+    /// let report = clicktodial_report::ExplainReport::of(&check("phone=1&prefix=9", ReadAs::Auto));
+    /// assert_eq!(report.dial_string.as_deref(), Some("91"));
+    /// ```
+    pub fn of(checked: &clicktodial::Checked) -> ExplainReport {
         let request = checked.link().and_then(|l| l.request());
         let data = request.and_then(|r| r.userdata.clone()).unwrap_or_default();
         ExplainReport {

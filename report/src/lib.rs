@@ -46,9 +46,9 @@ mod simulate;
 
 pub use explain::{CreateReport, ExplainReport, PlanReport, ScreenpopReport, TokenReport};
 pub use finding::{FillReport, FindingReport, LintReport};
-pub use schema::{schema_json, SCHEMAS};
+pub use schema::{schema_json, WriteSchema, SCHEMAS};
 pub use simulate::{
     caller_id, default_codes, parse_code, parse_duration, simulate, simulated_screenpop,
-    CallSettings, CallbackRefusal, CallbackReport, FormReport, SfdcReport, SimulateReport,
-    DEFAULT_NOTES, SFDC_API_VERSION, SIMULATED_RECORD_ID,
+    CallSettings, CallbackRefusal, CallbackReport, FormReport, ReceivedCallback, SfdcReport,
+    SimulateReport, DEFAULT_NOTES, SFDC_API_VERSION, SIMULATED_RECORD_ID,
 };

@@ -2,9 +2,12 @@
 
 use crate::{ExplainReport, FillReport, LintReport, SimulateReport};
 
+/// Writes one report's schema as pretty JSON.
+pub type WriteSchema = fn() -> String;
+
 /// Each report's schema file name (under `report/schema/`) and the function
 /// that writes it.
-pub const SCHEMAS: [(&str, fn() -> String); 4] = [
+pub const SCHEMAS: [(&str, WriteSchema); 4] = [
     ("lint.json", || pretty(schemars::schema_for!(LintReport))),
     ("explain.json", || {
         pretty(schemars::schema_for!(ExplainReport))

@@ -426,3 +426,87 @@ pub fn simulate(
         error_string: done.error_string,
     })
 }
+
+/// The line `clicktodial receive` prints for each callback it receives:
+/// the vendor's fields under the vendor's names, and the record id.
+///
+/// # Example
+///
+/// ```
+/// let cb = clicktodial::Callback::from_form(
+///     "ctl_userdata=%5Bctl_newRecordId%7C00T1%5D&resultCode=SUCCESS&errorString=",
+/// )
+/// .unwrap();
+/// let line = clicktodial_report::ReceivedCallback::from(&cb);
+/// assert_eq!(line.new_record_id.as_deref(), Some("00T1"));
+/// assert_eq!(line.result_code, "SUCCESS");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ReceivedCallback {
+    /// The posted `ctl_userdata`, `[name, value]` pairs.
+    #[serde(rename = "ctl_userdata")]
+    pub ctl_userdata: Vec<[String; 2]>,
+    /// The posted `resultCode`.
+    #[serde(rename = "resultCode")]
+    pub result_code: String,
+    /// The posted `errorString`.
+    #[serde(rename = "errorString")]
+    pub error_string: String,
+    /// The record created (`ctl_newRecordId`, only with SUCCESS).
+    #[serde(rename = "newRecordId")]
+    pub new_record_id: Option<String>,
+}
+
+impl From<&clicktodial::Callback> for ReceivedCallback {
+    fn from(cb: &clicktodial::Callback) -> ReceivedCallback {
+        ReceivedCallback {
+            ctl_userdata: cb
+                .ctl_userdata
+                .iter()
+                .map(|(n, v)| [n.to_owned(), v.to_owned()])
+                .collect(),
+            result_code: cb.result_code.as_str().to_owned(),
+            error_string: cb.error_string.clone(),
+            new_record_id: cb.new_record_id().map(str::to_owned),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("7m31s").unwrap().num_seconds(), 451);
+        assert_eq!(parse_duration("451").unwrap().num_seconds(), 451);
+        assert_eq!(parse_duration("1h2m").unwrap().num_seconds(), 3720);
+        assert_eq!(parse_duration("0s").unwrap().num_seconds(), 0);
+        for bad in ["", "m", "7x", "1s2m", "7m31", "1h1h", "-3s"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn codes() {
+        let c = parse_code("Sales:QT:Quote: sent").unwrap();
+        assert_eq!(
+            (c.list_name.as_str(), c.short_code.as_str()),
+            ("Sales", "QT")
+        );
+        assert_eq!(c.description, "Quote: sent");
+        assert!(parse_code("Sales").is_err());
+        assert!(parse_code(":QT").is_err());
+    }
+
+    #[test]
+    fn settings_read_camel_case_and_the_old_snake_case_names() {
+        let new: CallSettings =
+            serde_json::from_str(r#"{"recordId": "00T1", "createFails": "no"}"#).unwrap();
+        let old: CallSettings =
+            serde_json::from_str(r#"{"record_id": "00T1", "create_fails": "no"}"#).unwrap();
+        assert_eq!(new, old);
+        assert_eq!(new.outcome(), CreateOutcome::Failed("no".into()));
+        assert_eq!(new.tz, "America/Los_Angeles");
+    }
+}

@@ -87,7 +87,7 @@
 
   const backend = engineReady
     ? {
-      lint: (link) => engineCall((w) => w.lint(link)),
+      lint: (link) => engineCall((w) => w.lint(link, "auto")),
       explain: (link) => engineCall((w) => w.explain(link)),
       simulate: (link, call) => engineCall((w) => w.simulate(link, JSON.stringify(call), Date.now())),
       fill: (template, fields) => engineCall((w) => w.fill(template, JSON.stringify(fields))),
@@ -263,13 +263,13 @@
       const item = el("li", {
         id: `finding-${n + 1}`,
         class: severity,
-        "data-kind": f.kind,
+        "data-kind": f.code,
         // The report's span (UTF-8 byte offsets), as given.
         "data-span": Array.isArray(f.span) ? f.span.join(" ") : null,
       },
         el("div", { class: "finding-head" },
           el("span", { class: `badge ${severity}` }, severity),
-          el("code", { class: "kind" }, f.kind)),
+          el("code", { class: "kind" }, f.code)),
         el("p", { class: "message" }, f.message),
         s
           ? el("p", { class: "at" }, "at ", ...quote(link.slice(s.start, s.end)))
@@ -287,20 +287,20 @@
   function renderExplain(x) {
     const box = $("explain");
     box.replaceChildren();
-    if (!x.dial_string) {
+    if (!x.dialString) {
       box.append(el("p", { class: "refused" },
         "The contact center refuses this link (see the errors above): it places no call."));
       return false;
     }
     const plan = x.plan || {};
     const create = plan.create
-      ? `${plan.create.integration} record ${plan.create.object_type ?? "(no ObjectType)"}`
+      ? `${plan.create.integration} record ${plan.create.objectType ?? "(no ObjectType)"}`
       : plan.ignored ? `ignored: ${plan.ignored} (result code IGNORE)` : "none (result code IGNORE)";
     const screenpop = plan.screenpop
-      ? `${plan.screenpop.mode} (parent ${plan.screenpop.parent_id ?? "-"}, window ${plan.screenpop.record_name ?? "-"})`
+      ? `${plan.screenpop.mode} (parent ${plan.screenpop.parentId ?? "-"}, window ${plan.screenpop.recordName ?? "-"})`
       : "none";
     box.append(...[
-      el("p", { class: "dial" }, "Dials ", el("code", { id: "dial-string" }, x.dial_string)),
+      el("p", { class: "dial" }, "Dials ", el("code", { id: "dial-string" }, x.dialString)),
       el("div", { class: "columns" },
         el("div", {}, el("h3", {}, "Parameters"),
           table(["name", "value"], (x.parameters || []).map(([n, v]) => [el("code", {}, n), v]))),
@@ -308,12 +308,12 @@
           table(["step", "what happens"], [
             ["create", create],
             ["screenpop", screenpop],
-            ["callback", plan.callback_url ?? "none"],
+            ["callback", plan.callbackUrl ?? "none"],
           ]))),
       el("div", { class: "columns" },
         el("div", {}, el("h3", {}, "System data (ctl_*)"), pairsTable(x.system)),
-        el("div", {}, el("h3", {}, "User data"), pairsTable(x.user_data, { id: "user-data" }))),
-      x.ext_transaction_data ? el("div", {}, el("h3", {}, "extTransactionData"), pairsTable(x.ext_transaction_data)) : null,
+        el("div", {}, el("h3", {}, "User data"), pairsTable(x.userData, { id: "user-data" }))),
+      x.extTransactionData ? el("div", {}, el("h3", {}, "extTransactionData"), pairsTable(x.extTransactionData)) : null,
       el("h3", {}, "Tokens (replaced when the call ends)"),
       table(["token", "in", "gets its value"],
         (x.tokens || []).map((t) => [el("code", {}, t.token), (t.in || []).join(", "), t.when])),
@@ -358,8 +358,8 @@
     }
     const s = r.data;
     const parts = [
-      el("p", { class: "result" }, "Result code ", el("code", { id: "result-code" }, s.result_code),
-        s.error_string ? ` (errorString: ${s.error_string})` : ""),
+      el("p", { class: "result" }, "Result code ", el("code", { id: "result-code" }, s.resultCode),
+        s.errorString ? ` (errorString: ${s.errorString})` : ""),
       el("h3", {}, "Expanded data"), pairsTable(s.expanded, { id: "expanded" }),
       el("h3", {}, "Salesforce create"),
     ];
@@ -383,8 +383,10 @@
         formTable(s.callback.form, { id: "callback-fields" }),
         el("h4", {}, "body"),
         el("pre", { id: "callback-body", class: "body" }, s.callback.form));
-    } else if (s.callback_error) {
-      parts.push(el("p", { class: "error-text" }, `refused: ${s.callback_error}`));
+    } else if (s.callbackError) {
+      const e = s.callbackError;
+      parts.push(el("p", { class: "error-text" }, `refused [${e.code}]: ${e.message}`));
+      if (e.help) parts.push(el("p", { class: "hint" }, e.help));
     } else {
       parts.push(el("p", { class: "none" }, "none: the link has no ctl_callbackUrl"));
     }
@@ -411,9 +413,15 @@
     out.append(
       el("p", { class: "placed" }, `Call ${a.interactionGuid} placed (transaction ${a.transactionId}), dialling `,
         el("code", {}, a.dialString), "."),
-      el("p", {}, plan.callback_url
-        ? `When it ends (after ${a.callSeconds} s) the callback goes to ${plan.callback_url}; serve's log says whether it was delivered.`
+      el("p", {}, plan.callbackUrl
+        ? `When it ends (after ${a.callSeconds} s) the callback goes to ${plan.callbackUrl}; serve's log says whether it was delivered.`
         : "The link has no ctl_callbackUrl: no callback will be sent."));
+    if (a.callbackRefused) {
+      const why = a.callbackRefused;
+      out.append(el("p", { class: "error-text", id: "callback-refused" },
+        `The callback will be refused [${why.code}]: ${why.message}`,
+        why.help ? ` (${why.help})` : ""));
+    }
   }
 
   // ---- the run -------------------------------------------------------------
@@ -464,7 +472,7 @@
     const noun = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
     status(findings.length === 0 ? "Clean: no findings."
       : `${noun(errors, "error")}, ${noun(findings.length - errors, "warning")}.`);
-    const isLink = !findings.some((f) => f.kind === "not-a-link");
+    const isLink = !findings.some((f) => f.code === "not-a-link");
     const accepted = explain.ok && renderExplain(explain.data);
     show("explain-section", isLink);
     show("simulate-section", accepted);

@@ -15,40 +15,41 @@
 //! ```
 //! let report: serde_json::Value = serde_json::from_str(&clicktodial_web::lint(
 //!     "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[a|$call_answered_time]",
+//!     "auto",
 //! ))
 //! .unwrap();
-//! assert_eq!(report["findings"][0]["kind"], "unterminated-token");
+//! assert_eq!(report["findings"][0]["code"], "unterminated-token");
 //! ```
 #![deny(missing_docs)]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-// The command's own report code, until the shared report crate exists.
-#[allow(dead_code, missing_docs)]
-#[path = "../../cli/src/check.rs"]
-mod check;
-#[allow(dead_code, missing_docs)]
-#[path = "../../cli/src/finding.rs"]
-mod finding;
-
 #[cfg(not(target_arch = "wasm32"))]
 pub mod page;
 
-/// The lint report of `text` (a link, on one line or over several), as
-/// `clicktodial lint --format json` writes it: `{"link", "findings"}`, each
-/// finding with its kind, severity, message, span (UTF-8 byte offsets into
-/// `link`) and help.
+/// The lint report of `text` (a link or a CRM template, on one line or
+/// over several), as `clicktodial lint --format json` writes it
+/// ([`clicktodial_report::LintReport`]): `{"link", "readAs", "isLink",
+/// "findings"}`, each finding with its code, severity, message, span
+/// (UTF-8 byte offsets into `link`), help and replacement. `read_as` is
+/// the page's control: `auto`, `link` or `template` (anything else is
+/// `auto`).
 ///
 /// # Example
 ///
 /// ```
 /// let report: serde_json::Value =
-///     serde_json::from_str(&clicktodial_web::lint("not a link")).unwrap();
-/// assert_eq!(report["findings"][0]["kind"], "not-a-link");
+///     serde_json::from_str(&clicktodial_web::lint("not a link", "auto")).unwrap();
+/// assert_eq!(report["findings"][0]["code"], "not-a-link");
 /// ```
 #[wasm_bindgen]
-pub fn lint(text: &str) -> String {
-    check::check(text).to_json().to_string()
+pub fn lint(text: &str, read_as: &str) -> String {
+    let read_as = match read_as {
+        "link" => clicktodial::ReadAs::Link,
+        "template" => clicktodial::ReadAs::Template,
+        _ => clicktodial::ReadAs::Auto,
+    };
+    serde_json::to_string(&clicktodial_report::LintReport::new(text, read_as)).unwrap_or_default()
 }
 
 /// The vendor's examples the page offers, as a JSON object

@@ -20,8 +20,11 @@ use serde_json::{json, Value};
 
 use super::{error, App, Shared};
 use crate::outbound::SIMULATOR_HEADER;
-use crate::simulate::{simulated_screenpop, SFDC_API_VERSION};
 use clicktodial_delivery::{CallDeliveries, ScreenpopTarget};
+use clicktodial_report::{
+    caller_id, default_codes, simulated_screenpop, CallbackRefusal, PlanReport, DEFAULT_NOTES,
+    SFDC_API_VERSION,
+};
 
 /// A token bucket: up to `per_minute` calls at once, refilled at
 /// `per_minute` a minute.
@@ -104,12 +107,22 @@ pub(super) fn place(
         seconds = app.args.call_seconds,
         "call placed"
     );
+    // Whether the callback asked for will be refused, told now (the call
+    // ends later): the host does not depend on the call's data.
+    let refused = plan
+        .callback(
+            &CallContext::new(started, chrono_tz::UTC),
+            &callback_policy(app),
+        )
+        .and_then(Result::err)
+        .map(|e| refusal(&e, app));
     let answer = json!({
         "interactionGuid": guid,
         "transactionId": transaction_id,
         "dialString": request.dial_string(),
-        "plan": crate::model::plan_json(&plan),
+        "plan": PlanReport::from(&plan),
         "callSeconds": app.args.call_seconds,
+        "callbackRefused": refused,
     });
     let app = app.clone();
     tokio::spawn(async move {
@@ -129,13 +142,13 @@ async fn finish_call(
     started: chrono::DateTime<Utc>,
 ) {
     let ctx = CallContext {
-        caller_id: crate::simulate::caller_id(request),
+        caller_id: caller_id(request),
         transaction_id,
         interaction_guid: guid.clone(),
         answered_at: Some(started),
         hangup_at: Some(started + TimeDelta::seconds(app.args.call_seconds as i64)),
-        transaction_codes: crate::simulate::default_codes(),
-        notes: crate::simulate::DEFAULT_NOTES.to_owned(),
+        transaction_codes: default_codes(),
+        notes: DEFAULT_NOTES.to_owned(),
         ..CallContext::new(Utc::now(), chrono_tz::America::Los_Angeles)
     };
     tracing::info!(call = %guid, "call ended");
@@ -195,18 +208,19 @@ async fn finish_call(
             role: pop.role,
         }));
     }
-    let policy = CallbackPolicy {
-        allow_private_hosts: app.args.allow_private_callbacks,
-        ..CallbackPolicy::default()
-    };
-    match plan.callback(&ctx, &policy) {
+    match plan.callback(&ctx, &callback_policy(app)) {
         None => {}
-        Some(Err(e)) => tracing::warn!(
-            call = %guid,
-            reason = e.kind().code(),
-            url = %sanitize(&clicktodial::redact::url(plan.callback_url.as_deref().unwrap_or_default())),
-            "callback refused"
-        ),
+        Some(Err(e)) => {
+            let why = refusal(&e, app);
+            tracing::warn!(
+                call = %guid,
+                reason = why.code,
+                why = %why.message,
+                help = why.help.as_deref().unwrap_or_default(),
+                url = %sanitize(&clicktodial::redact::url(plan.callback_url.as_deref().unwrap_or_default())),
+                "callback refused"
+            )
+        }
         Some(Ok(url)) => deliveries = deliveries.callback(Some(url)),
     }
     let result = plan.result_code(&outcome);
@@ -237,6 +251,30 @@ async fn finish_call(
     } else {
         tracing::info!(call = %guid, queued, result = result.as_str(), "call done");
     }
+}
+
+/// The policy callbacks are checked with: the default, or private hosts
+/// allowed (`--allow-private-callbacks`).
+fn callback_policy(app: &App) -> CallbackPolicy {
+    CallbackPolicy {
+        allow_private_hosts: app.args.allow_private_callbacks,
+        ..CallbackPolicy::default()
+    }
+}
+
+/// Why a callback is refused, with what to do; a private host names
+/// `--allow-private-callbacks` only when the flag is not already given.
+fn refusal(e: &clicktodial::RequestError, app: &App) -> CallbackRefusal {
+    let mut why = CallbackRefusal::from(e);
+    if app.args.allow_private_callbacks
+        && why
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("--allow-private-callbacks"))
+    {
+        why.help = None;
+    }
+    why
 }
 
 #[cfg(test)]

@@ -4,21 +4,23 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use clicktodial::{ClickToDialRequest, LinkMap, RequestError, RequestErrorKind, MAX_BODY_LEN};
+use clicktodial::{
+    ClickToDialRequest, Finding, LinkMap, RequestError, RequestErrorKind, MAX_BODY_LEN,
+};
+use clicktodial_report::FindingReport;
 use serde_json::{json, Value};
 
 use super::call::place;
 use super::server::read_body;
 use super::{error, Shared};
-use crate::check::from_request_error;
-use crate::finding::{kebab_kind, Finding, Severity};
 
-/// A finding as JSON, saying which text its span is in: the request's
-/// `query` or its POST `body`.
-fn placed_json(finding: &Finding, in_body: bool) -> Value {
-    let mut json = finding.to_json();
-    json["in"] = json!(if in_body { "body" } else { "query" });
-    json
+/// A finding placed at `span` of the request's `query` or its POST `body`.
+fn placed(finding: &Finding, span: Option<std::ops::Range<usize>>, in_body: bool) -> Value {
+    let mut report = FindingReport::from(finding);
+    report.span = span.map(|s| [s.start, s.end]);
+    report.in_text = Some(if in_body { "body" } else { "query" }.to_owned());
+    (report.line, report.column) = (None, None);
+    serde_json::to_value(report).unwrap_or_default()
 }
 
 /// What was wrong and where (`at query bytes 14..15`), without an excerpt
@@ -58,7 +60,7 @@ pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Re
     let parsed = match ClickToDialRequest::from_http(&request) {
         Ok(parsed) => parsed,
         Err(e) => {
-            let finding = placed_json(&from_request_error(&e, &|s| s), e.in_body());
+            let finding = placed(&Finding::from(&e), e.span(), e.in_body());
             // Named and placed, never quoted: the link may hold secrets.
             tracing::info!(
                 error = e.kind().code(),
@@ -88,13 +90,7 @@ pub(super) async fn make_call(State(app): State<Shared>, request: Request) -> Re
         .into_iter()
         .map(|l| {
             let span = l.span().and_then(|s| map.map("ctl_userdata", s));
-            let finding = Finding::new(
-                kebab_kind(&format!("{:?}", l.kind)),
-                Severity::Warning,
-                l.message,
-            )
-            .at(span);
-            placed_json(&finding, in_body)
+            placed(&Finding::from(&l), span, in_body)
         })
         .collect();
     match place(&app, request.headers(), parsed) {
