@@ -3,8 +3,7 @@
 //! beside every finding.
 
 use clicktodial::{
-    check, is_system_name, ActionPlan, ClickToDialRequest, ReadAs,
-    Template, Token, UserData,
+    check, is_system_name, ActionPlan, ClickToDialRequest, ReadAs, Template, Token, UserData,
 };
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -25,7 +24,7 @@ pub struct CreateReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScreenpopReport {
-    /// `read-only` or `edit`.
+    /// `readonly` or `edit` (as `LaunchMode::as_str` writes it).
     pub mode: String,
     /// `ctl_parentid`.
     pub parent_id: Option<String>,
