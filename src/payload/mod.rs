@@ -16,6 +16,8 @@ pub(crate) mod callback;
 pub(crate) mod http;
 pub(crate) mod place_call;
 pub(crate) mod policy;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod public_suffix;
 pub(crate) mod screenpop;
 pub(crate) mod sfdc;
 #[cfg(feature = "serde")]

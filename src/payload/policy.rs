@@ -244,7 +244,12 @@ fn domain_is_public(name: &str) -> bool {
     }
     // A registrable domain under a suffix the list knows (ICANN or private
     // section); a name that is itself a suffix has no registrable domain.
-    psl::domain(name.as_bytes()).is_some_and(|d| d.suffix().is_known())
+    // (In WebAssembly the same rules are read from their text: the `psl`
+    // crate's compiled form would be most of the page's size.)
+    #[cfg(not(target_arch = "wasm32"))]
+    return psl::domain(name.as_bytes()).is_some_and(|d| d.suffix().is_known());
+    #[cfg(target_arch = "wasm32")]
+    return super::public_suffix::domain_is_known(name);
 }
 
 /// Every byte outside `A-Z a-z 0-9 - . _ ~` is encoded in a token value.
