@@ -360,20 +360,7 @@ fn build_then_fill_gives_a_clean_link() {
     );
     assert_eq!(run(&["lint", built.stdout.trim()], "").code, 0);
 
-    let template = run(
-        &[
-            "build",
-            "--base",
-            "https://vcc-na4.8x8.com",
-            "--phone",
-            "{!Account.Phone}",
-            "--data",
-            "[WhatId|{!Account.Id}]",
-            "--template",
-            "salesforce",
-        ],
-        "",
-    );
+    let template = build_template();
     assert_eq!(template.code, 0, "{}", template.stderr);
     let template = template.stdout.trim().to_owned();
     assert!(template.contains("phone={!Account.Phone}"));
@@ -488,4 +475,145 @@ fn simulate_defaults_to_a_call_that_just_ended() {
     let date = create["ActivityDate"].as_str().unwrap();
     let year: i32 = date[..4].parse().unwrap();
     assert!(year >= 2024, "not a call dated {date}");
+}
+
+/// `build --template salesforce` of the vendor's Example 1 fields.
+fn build_template() -> common::Output {
+    run(
+        &[
+            "build",
+            "--base",
+            "https://vcc-na4.8x8.com",
+            "--phone",
+            "{!Account.Phone}",
+            "--data",
+            "[WhatId|{!Account.Id}]",
+            "--template",
+            "salesforce",
+        ],
+        "",
+    )
+}
+
+/// `(code, span)` of each finding of a lint report.
+fn codes_and_spans(report: &Value) -> Vec<(Value, Value)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["code"].clone(), f["span"].clone()))
+        .collect()
+}
+
+/// The command and `serve`'s `/api/lint` give every link and template of
+/// the shared table (`tests/data/diagnostics/table.json`: the vendor's
+/// examples, Example 1 as printed, the template `build` prints, each new
+/// finding) the codes and spans the table lists, read as the table says.
+#[tokio::test]
+async fn the_command_and_serve_agree_on_the_table_of_links() {
+    let table: Value =
+        serde_json::from_str(include_str!("../../tests/data/diagnostics/table.json")).unwrap();
+    let serve = common::Server::start("serve", &[]);
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .unwrap();
+    for case in table["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let text = case["text"].as_str().unwrap();
+        let expected: Vec<(Value, Value)> = case["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["code"].clone(), f["span"].clone()))
+            .collect();
+        let mut args = vec!["lint", "--format", "json"];
+        if let Some(read_as) = case["as"].as_str() {
+            args.extend(["--as", read_as]);
+        }
+        args.push(text);
+        let out = run(&args, "");
+        let cli = &json_lines(&out.stdout)[0];
+        assert_eq!(cli["readAs"], case["readAs"], "{name}");
+        assert_eq!(codes_and_spans(cli), expected, "{name}: the command");
+
+        let mut body = serde_json::json!({"link": text});
+        if let Some(read_as) = case["as"].as_str() {
+            body["as"] = read_as.into();
+        }
+        let api: Value = client
+            .post(format!("{}/api/lint", serve.url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            &api, cli,
+            "{name}: serve's /api/lint and the command differ"
+        );
+    }
+}
+
+/// The template in the table is the one `build --template salesforce`
+/// prints, and it lints clean as a template.
+#[test]
+fn the_build_template_in_the_table_is_what_build_prints() {
+    let table: Value =
+        serde_json::from_str(include_str!("../../tests/data/diagnostics/table.json")).unwrap();
+    let case = table["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["name"]
+                .as_str()
+                .unwrap()
+                .contains("build --template salesforce")
+        })
+        .unwrap();
+    let built = build_template();
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(built.stdout.trim_end(), case["text"].as_str().unwrap());
+    assert_eq!(case["readAs"], "template");
+    assert_eq!(case["findings"], serde_json::json!([]));
+}
+
+/// `explain` on a link with errors shows what could be read beside the
+/// findings: the dial string, the parameters, the data and the plan.
+#[test]
+fn explain_with_errors_shows_what_was_read() {
+    let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?prefix=1&phone=(650)%20555-0142\
+                &queue_id=x&callerid=5251990&ctl_userdata=[ctl_launchopt|true][subject|Call $year][c|d";
+    let out = run(&["explain", "--format", "json", link], "");
+    assert_eq!(out.code, 1, "a refused link");
+    let x = &json_lines(&out.stdout)[0];
+    assert_eq!(x["dialString"], "16505550142");
+    assert_eq!(x["parameters"][0], serde_json::json!(["prefix", "1"]));
+    assert_eq!(
+        x["userData"],
+        serde_json::json!([["subject", "Call $year"]])
+    );
+    assert_eq!(x["plan"]["screenpop"]["mode"], "readonly");
+    assert_eq!(
+        kinds(x),
+        [
+            "not-digits",
+            "unknown-parameter",
+            "unterminated-token",
+            "unterminated-pair"
+        ]
+    );
+    let text = run(&["explain", link], "");
+    assert!(
+        text.stdout.starts_with("dial string  16505550142\n"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("\nuser data\n  subject  Call $year\n"));
+    assert!(text.stdout.contains("error[not-digits]"));
+    assert!(text.stdout.contains("did you mean `callerId`?"));
 }

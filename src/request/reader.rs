@@ -119,55 +119,25 @@ impl<'t> Raw<'t> {
         }
     }
 
+    /// The request, or the first error in the order of the parameters
+    /// (`phone`, `prefix`, `callerId`, `dialplan_id`, `queue_id`, then the
+    /// data, read as `mode` says).
     pub(super) fn finish(self, mode: Mode) -> Result<Found, RequestError> {
-        let phone = match &self.phone {
-            Some(slot) if !slot.value.is_empty() => {
-                check_phone(&slot.value).map_err(|(e, at)| self.place(e, slot, at))?;
-                slot.value.clone()
-            }
-            _ => return Err(RequestErrorKind::MissingPhone.into()),
-        };
-        let digits = |parameter, slot: &Option<Slot>| match slot {
-            Some(slot) => check_digits(parameter, &slot.value)
-                .map(|()| Some(slot.value.clone()))
-                .map_err(|(e, at)| self.place(e, slot, at)),
-            None => Ok(None),
-        };
-        let id = |parameter, slot: &Option<Slot>| match slot {
-            Some(slot) => parse_id(parameter, Some(slot.value.clone()))
-                .map_err(|(e, at)| self.place(e, slot, at)),
-            None => Ok(None),
-        };
-        let prefix = digits(PREFIX, &self.prefix)?;
-        let caller_id = digits(CALLER_ID, &self.caller_id)?;
-        let dialplan_id = id(DIALPLAN_ID, &self.dialplan_id)?;
-        let queue_id = id(QUEUE_ID, &self.queue_id)?;
-        let mut diagnostics = Vec::new();
-        let userdata = self.data(CTL_USERDATA, &self.userdata, mode, &mut diagnostics)?;
-        let ext_transaction_data = self
-            .data(EXT_TRANSACTION_DATA, &self.ext, mode, &mut diagnostics)?
-            .map(ExtTransactionData::from);
-        Ok((
-            ClickToDialRequest {
-                prefix,
-                phone,
-                caller_id,
-                dialplan_id,
-                queue_id,
-                userdata,
-                ext_transaction_data,
-                extra: last_of_each(self.extra),
-            },
-            diagnostics,
-        ))
+        let (request, errors, diagnostics, _) = self.read_all(mode);
+        match errors.into_iter().next() {
+            Some(error) => Err(error),
+            None => Ok((request, diagnostics)),
+        }
     }
 
-    /// Reads every parameter, refusing none: each dial parameter that does
-    /// not validate is left out of the request (an empty `phone`) and
-    /// reported; the data is read leniently. Also whether `phone` is
-    /// readable (the dial string can be told).
+    /// Reads every parameter, stopping at none: each one that does not
+    /// validate is left out of the request (an empty `phone`) and reported,
+    /// in the order of the parameters; the data is read as `mode` says
+    /// (strictly: a malformed one is an error too). Also whether `phone`
+    /// is readable (the dial string can be told).
     pub(super) fn read_all(
         self,
+        mode: Mode,
     ) -> (
         ClickToDialRequest,
         Vec<RequestError>,
@@ -212,24 +182,16 @@ impl<'t> Raw<'t> {
         let dialplan_id = id(DIALPLAN_ID, &self.dialplan_id);
         let queue_id = id(QUEUE_ID, &self.queue_id);
         let mut diagnostics = Vec::new();
-        // Lenient reads never fail.
-        let userdata = self
-            .data(
-                CTL_USERDATA,
-                &self.userdata,
-                Mode::Lenient,
-                &mut diagnostics,
-            )
-            .unwrap_or_default();
-        let ext_transaction_data = self
-            .data(
-                EXT_TRANSACTION_DATA,
-                &self.ext,
-                Mode::Lenient,
-                &mut diagnostics,
-            )
-            .unwrap_or_default()
-            .map(ExtTransactionData::from);
+        let mut data = |parameter, slot: &Option<Slot>| {
+            self.data(parameter, slot, mode, &mut diagnostics)
+                .unwrap_or_else(|e| {
+                    errors.push(e);
+                    None
+                })
+        };
+        let userdata = data(CTL_USERDATA, &self.userdata);
+        let ext_transaction_data =
+            data(EXT_TRANSACTION_DATA, &self.ext).map(ExtTransactionData::from);
         let readable = phone.is_some();
         let request = ClickToDialRequest {
             prefix,

@@ -1,7 +1,7 @@
 //! The lenient link reader: a whole link read in one pass, every problem
 //! placed in the link as given ([`ClickToDialRequest::read_link`]).
 
-use super::reader::{check_scheme, url_raw, Raw};
+use super::reader::{check_scheme, url_raw, Mode, Raw};
 use super::{link, ClickToDialRequest};
 use crate::diagnostic::{Finding, Lines, Severity};
 use crate::error::RequestError;
@@ -224,7 +224,7 @@ impl ClickToDialRequest {
             raw.read(&text, start..text.len(), false, false);
             raw
         };
-        let (request, more, skipped, readable) = raw.read_all();
+        let (request, more, skipped, readable) = raw.read_all(Mode::Lenient);
         errors.extend(more);
         findings.extend(errors.iter().map(Finding::from));
         findings.extend(skipped.iter().map(Finding::from));

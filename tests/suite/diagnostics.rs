@@ -569,3 +569,63 @@ fn example_1_as_printed_reads_as_a_template_with_only_its_lines_to_join() {
     // protection, and the lines, joined, are the one finding.
     assert_eq!(found, [("joined-lines", None)], "{:#?}", checked.findings());
 }
+
+/// The table of links and templates every face must agree on
+/// (`tests/data/diagnostics/table.json`, also read by the command's, the
+/// server's and the page's tests): the library's check gives exactly the
+/// findings it lists. `UPDATE_TABLE=1` writes them anew (review the diff).
+#[test]
+fn the_table_of_links_every_face_agrees_on() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/diagnostics/table.json");
+    let mut table: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let update = std::env::var_os("UPDATE_TABLE").is_some();
+    let cases = table["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 15);
+    for case in cases.iter_mut() {
+        if case["text"] == "BUILD_TEMPLATE" {
+            let mut t = LinkTemplate::new("https://vcc-na4.8x8.com", "{!Account.Phone}").unwrap();
+            t.push_userdata("WhatId", "{!Account.Id}").unwrap();
+            case["text"] = t.to_salesforce().into();
+        }
+        let text = case["text"].as_str().unwrap().to_owned();
+        let read_as = match case["as"].as_str() {
+            Some("link") => ReadAs::Link,
+            Some("template") => ReadAs::Template,
+            _ => ReadAs::Auto,
+        };
+        let checked = check(&text, read_as);
+        let findings: Vec<serde_json::Value> = checked
+            .findings()
+            .iter()
+            .map(|f| {
+                let range = f.span().and_then(|s| match s.text() {
+                    SpanText::Template => Some(s.range()),
+                    _ => s.link_range(),
+                });
+                serde_json::json!({
+                    "code": f.code(),
+                    "span": range.as_ref().map(|r| [r.start, r.end]),
+                    "text": range.map(|r| checked.text()[r].to_owned()),
+                })
+            })
+            .collect();
+        let found = serde_json::json!({
+            "readAs": checked.read_as().as_str(),
+            "findings": findings,
+        });
+        if update {
+            case["readAs"] = found["readAs"].clone();
+            case["findings"] = found["findings"].clone();
+            continue;
+        }
+        assert_eq!(case["readAs"], found["readAs"], "{}", case["name"]);
+        assert_eq!(case["findings"], found["findings"], "{}", case["name"]);
+    }
+    if update {
+        let mut out = serde_json::to_string_pretty(&table).unwrap();
+        out.push('\n');
+        std::fs::write(&path, out).unwrap();
+    }
+}
