@@ -72,8 +72,9 @@ impl DeliveryError {
     }
 }
 
-/// An error and its causes on one line, control characters turned into
-/// spaces.
+/// An error and its causes on one line, through the library's one
+/// sanitiser (`clicktodial::redact::sanitize`: control characters escaped,
+/// at most 500 characters).
 pub(crate) fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
@@ -85,7 +86,7 @@ pub(crate) fn one_line(error: &(dyn std::error::Error + 'static)) -> String {
         }
         source = cause.source();
     }
-    out.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    clicktodial::redact::sanitize(&out)
+        .max_chars(500)
+        .to_string()
 }
