@@ -41,6 +41,24 @@ pub fn render(text: &str, origin: &str, findings: &[Finding], styled: bool) -> S
             None => Group::with_title(title),
         };
         let mut report = vec![group];
+        // A text given over several lines is shown joined: say where the
+        // place is in the lines as given.
+        let joined = findings.iter().any(|f| f.code() == "joined-lines");
+        let place = finding
+            .span()
+            .and_then(|s| s.start())
+            .filter(|_| joined)
+            .map(|at| {
+                format!(
+                    "line {}, column {} of the text as given",
+                    at.line, at.column
+                )
+            });
+        if let Some(place) = &place {
+            report.push(Group::with_title(
+                Level::NOTE.secondary_title(place.as_str()),
+            ));
+        }
         if let Some(help) = finding.help() {
             report.push(Group::with_title(Level::HELP.secondary_title(help)));
         }
