@@ -124,6 +124,12 @@ pub(super) fn unencoded_hash<'m>(lints: &mut Lints<'m>, text: &str, map: &'m Lin
         .any(|p| p.eq_ignore_ascii_case("ctl_callbackUrl"));
     let mut lost = Vec::new();
     match &cut_name {
+        // Text with an `@` may be a URL's user info (a `#` in a password):
+        // never quoted.
+        Some(name) if first.contains('@') => lost.push(format!(
+            "the rest of `{}` (not shown: it may hold a password)",
+            Shown(name)
+        )),
         Some(name) if !first.is_empty() => lost.push(format!(
             "the rest of `{}` (`{}`)",
             Shown(name),

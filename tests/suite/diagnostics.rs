@@ -65,6 +65,22 @@ fn a_hash_in_a_value_names_what_is_lost_callback_included() {
 }
 
 #[test]
+fn a_hash_in_a_callback_password_is_reported_without_quoting_it() {
+    let link = format!(
+        "{BASE}phone=1&ctl_userdata=[ctl_callbackUrl|https://crm:s3cr#tpw@crm.example.com/cb]"
+    );
+    let f = one(&link, "unencoded-hash");
+    assert_eq!(&link[f.span().unwrap().range()], "#");
+    assert!(f.message().contains("not shown"), "{}", f.message());
+    for reading in [ReadAs::Link, ReadAs::Auto] {
+        for f in check(&link, reading).findings() {
+            assert!(!f.message().contains("tpw"), "{}", f.message());
+            assert!(!f.message().contains("s3cr"), "{}", f.message());
+        }
+    }
+}
+
+#[test]
 fn a_hash_in_the_phone_cuts_the_rest() {
     let link = format!("{BASE}phone=650-555-0100%20#12&prefix=1");
     let f = one(&link, "unencoded-hash");
@@ -484,6 +500,27 @@ fn linkish() -> impl Strategy<Value = String> {
 proptest! {
     /// The reader never panics, and every span lies inside its text, on
     /// character boundaries, with its line and column in the text as given.
+    #[test]
+    fn the_checker_never_panics_and_spans_lie_in_the_text_either_way(input in linkish()) {
+        for reading in [ReadAs::Auto, ReadAs::Link, ReadAs::Template] {
+            let checked = check(&input, reading);
+            let text = checked.text();
+            for f in checked.findings() {
+                prop_assert!(!f.message().contains('\n'));
+                let Some(span) = f.span() else { continue };
+                let range = match span.text() {
+                    SpanText::Template => Some(span.range()),
+                    _ => span.link_range(),
+                };
+                if let Some(range) = range {
+                    prop_assert!(range.start <= range.end && range.end <= text.len(), "{f:?}");
+                    prop_assert!(text.is_char_boundary(range.start), "{f:?}");
+                    prop_assert!(text.is_char_boundary(range.end), "{f:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_reader_never_panics_and_spans_lie_in_the_text(input in linkish()) {
         let reading = ClickToDialRequest::read_link(&input);
