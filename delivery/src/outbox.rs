@@ -325,6 +325,33 @@ impl Outbox {
             .map_err(|e| self.store_err(&*e))
     }
 
+    /// Queues several jobs at once (one transaction on SQLite, one round
+    /// trip on Redis): all of them, or none on an error.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use clicktodial::signing::WebhookId;
+    /// use clicktodial_delivery::{Job, Kind, Outbox};
+    /// # let dir = std::env::temp_dir().join(format!("outbox-doc-qa-{}", std::process::id()));
+    /// let outbox = Outbox::open(&format!("sqlite://{}/o.db", dir.display()).parse()?).await?;
+    /// let jobs = (0..3)
+    ///     .map(|i| {
+    ///         let req = clicktodial::http::Request::post("https://crm.example.com/cb").body(Vec::new())?;
+    ///         Ok(Job::new(Kind::Callback, WebhookId::new(format!("msg_{i}"))?, req)?)
+    ///     })
+    ///     .collect::<Result<Vec<_>, Box<dyn std::error::Error>>>()?;
+    /// outbox.enqueue_all(jobs).await?;
+    /// assert_eq!(outbox.stats().await?.pending, 3);
+    /// # std::fs::remove_dir_all(dir)?; Ok(()) }
+    /// ```
+    pub async fn enqueue_all(&self, jobs: Vec<Job>) -> Result<(), DeliveryError> {
+        push_all(&self.store, jobs)
+            .await
+            .map_err(|e| self.store_err(&*e))
+    }
+
     /// Counts by state, and the age of the oldest delivery not yet sent.
     ///
     /// # Example
@@ -529,7 +556,7 @@ async fn open_sqlite(path: &Path) -> Result<apalis_sqlite::SqliteStorage<Job>, S
         .queue(QUEUE)
         .heartbeat_interval(HEARTBEAT)
         .missed_heartbeats(2)
-        .batch_size(64);
+        .batch_size(128);
     Ok(SqliteStorage::new(&pool).with_config(config))
 }
 
@@ -578,6 +605,16 @@ fn task_for(job: Job) -> Task<Job> {
         .max_attempts(1)
         .run_at_timestamp(at)
         .build()
+}
+
+async fn push_all(store: &Store, jobs: Vec<Job>) -> Result<(), BoxError> {
+    let tasks = futures::stream::iter(jobs.into_iter().map(task_for));
+    match store {
+        #[cfg(feature = "sqlite")]
+        Store::Sqlite(s) => s.clone().push_all(tasks).await.map_err(Into::into),
+        #[cfg(feature = "redis")]
+        Store::Redis(r) => r.clone().push_all(tasks).await.map_err(Into::into),
+    }
 }
 
 async fn push(store: &Store, job: Job) -> Result<(), BoxError> {
@@ -653,31 +690,28 @@ async fn run_worker(
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), BoxError> {
     let concurrency = runner.sender.concurrency;
+    let stop = async move {
+        stop.await;
+        Ok::<(), std::io::Error>(())
+    };
+    // The same worker on whichever engine the store is.
+    macro_rules! work_on {
+        ($backend:expr) => {
+            WorkerBuilder::new(name)
+                .backend($backend.clone().poll_with_interval(POLL))
+                .data(runner)
+                .concurrency(concurrency)
+                .build(attempt)
+                .run_until(stop)
+                .await
+                .map_err(Into::into)
+        };
+    }
     match store {
         #[cfg(feature = "sqlite")]
-        Store::Sqlite(s) => WorkerBuilder::new(name)
-            .backend(s.clone().poll_with_interval(POLL))
-            .data(runner)
-            .concurrency(concurrency)
-            .build(attempt)
-            .run_until(async move {
-                stop.await;
-                Ok::<(), std::io::Error>(())
-            })
-            .await
-            .map_err(Into::into),
+        Store::Sqlite(s) => work_on!(s),
         #[cfg(feature = "redis")]
-        Store::Redis(r) => WorkerBuilder::new(name)
-            .backend(r.clone().poll_with_interval(POLL))
-            .data(runner)
-            .concurrency(concurrency)
-            .build(attempt)
-            .run_until(async move {
-                stop.await;
-                Ok::<(), std::io::Error>(())
-            })
-            .await
-            .map_err(Into::into),
+        Store::Redis(r) => work_on!(r),
     }
 }
 
@@ -971,9 +1005,7 @@ async fn attempt(job: Job, runner: Data<Arc<Runner>>) -> Result<(), BoxDynError>
                     follow_ups = jobs.len(),
                     "create answered"
                 );
-                for next in jobs {
-                    push(&runner.store, next).await?;
-                }
+                push_all(&runner.store, jobs).await?;
             }
             Err(reason) => {
                 tracing::warn!(webhook_id = id, %reason, "the follow-ups cannot be built")

@@ -236,15 +236,13 @@ async fn finish_call(
         }
     };
     let queued = jobs.len();
-    for job in jobs {
-        if let Err(e) = app.outbox.enqueue(job).await {
-            tracing::error!(
-                call = %guid,
-                error = e.code(),
-                reason = %sanitize(&e.to_string()).max_chars(300),
-                "not queued"
-            );
-        }
+    if let Err(e) = app.outbox.enqueue_all(jobs).await {
+        tracing::error!(
+            call = %guid,
+            error = e.code(),
+            reason = %sanitize(&e.to_string()).max_chars(300),
+            "not queued"
+        );
     }
     if create_queued {
         tracing::info!(call = %guid, queued, "call done (the result follows the create)");
