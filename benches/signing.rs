@@ -3,6 +3,7 @@
 //! that callback costs (expand the vendor's Example 1 over a call, finish
 //! it, write its `http::Request`). The ratio is printed from the same run.
 
+#[path = "../tests/common/workloads.rs"]
 mod common;
 
 use std::hint::black_box;
