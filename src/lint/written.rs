@@ -159,8 +159,8 @@ pub(super) fn unencoded_hash<'m>(lints: &mut Lints<'m>, text: &str, map: &'m Lin
         "%23".to_owned(),
         || {
             format!(
-                "a `#` outside percent-encoding starts the URL's fragment, which is never sent: \
-                 {lost} never reach the contact center{}; write `%23`",
+                "a `#` outside percent-encoding starts the URL's fragment, which is never sent, \
+                 so the contact center never gets {lost}{}; write `%23`",
                 if callback {
                     " (`ctl_callbackUrl` included, so no callback is made)"
                 } else {
@@ -201,7 +201,7 @@ pub(super) fn unknown_parameters<'m>(lints: &mut Lints<'m>, map: &'m LinkMap) {
                     "it is not a click-to-dial parameter"
                 };
                 let then = if also {
-                    format!("; `{meant}` is given too, and only `{meant}` is read")
+                    format!(" (`{meant}` is given too, and only `{meant}` is read)")
                 } else {
                     String::new()
                 };
