@@ -222,7 +222,7 @@ pub use payload::{
     check_callback_url, Callback, CallbackPolicy, CreateOutcome, PlaceCall, ResultCode, Screenpop,
     SfdcCreate,
 };
-pub use plan::{ActionPlan, CreateRecord, ScreenpopLaunch};
+pub use plan::{ActionPlan, CreateRecord, Ignored, ScreenpopLaunch};
 pub use request::link::{LinkMap, LinkParam};
 pub use request::reading::LinkReading;
 pub use request::{ClickToDialRequest, RequestDiagnostic};

@@ -21,9 +21,11 @@
 //! string. A `ctl_newRecordId` the tenant passed is dropped on every
 //! outcome: only the system writes one, and only after a create.
 
+use std::fmt;
+
 use url::Url;
 
-use crate::error::RequestError;
+use crate::error::{RequestError, Shown};
 use crate::payload::callback::{Callback, Finish, ResultCode};
 use crate::payload::policy::{check_callback_url, expand_callback_url, CallbackPolicy};
 use crate::payload::sfdc::{CreateOutcome, SfdcCreate};
@@ -78,6 +80,53 @@ pub struct ScreenpopLaunch {
     pub record_name: Option<String>,
 }
 
+/// Why an action in the data will not run: the plan's reason, which the
+/// linter reports too (`LintKind::ActionWithoutIntegration` is the first).
+/// `Display` is one line, the tenant's words sanitised.
+///
+/// With `serde`, a reason is `{"reason": "action-without-integration"}`,
+/// `{"reason": "unsupported-action", "value": "delete"}` or
+/// `{"reason": "unsupported-integration", "value": "zendesk"}`.
+///
+/// # Example
+///
+/// ```
+/// use clicktodial::{ActionPlan, Ignored, UserData};
+/// let plan = ActionPlan::new(&UserData::parse("[ctl_action|create][ctl_intType|zendesk]")?);
+/// assert_eq!(plan.ignored, Some(Ignored::UnsupportedIntegration("zendesk".into())));
+/// assert_eq!(plan.ignored.unwrap().to_string(), "ctl_intType `zendesk` is not supported");
+/// # Ok::<(), clicktodial::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "reason", content = "value", rename_all = "kebab-case")
+)]
+#[non_exhaustive]
+pub enum Ignored {
+    /// `ctl_action` without `ctl_intType`: the vendor ignores the action.
+    ActionWithoutIntegration,
+    /// A `ctl_action` the contact center does not support, as written.
+    UnsupportedAction(String),
+    /// A `ctl_intType` the contact center does not support, as written.
+    UnsupportedIntegration(String),
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ignored::ActionWithoutIntegration => f.write_str("ctl_action without ctl_intType"),
+            Ignored::UnsupportedAction(action) => {
+                write!(f, "ctl_action `{}` is not supported", Shown(action))
+            }
+            Ignored::UnsupportedIntegration(kind) => {
+                write!(f, "ctl_intType `{}` is not supported", Shown(kind))
+            }
+        }
+    }
+}
+
 /// What the contact center must do for one call.
 ///
 /// # Example
@@ -106,7 +155,7 @@ pub struct ActionPlan {
     pub create: Option<CreateRecord>,
     /// Why an action in the data will not run (`None` when there is no
     /// action, or it runs).
-    pub ignored: Option<String>,
+    pub ignored: Option<Ignored>,
     /// The screenpop launch, if `ctl_launchopt` is true.
     pub screenpop: Option<ScreenpopLaunch>,
     /// `ctl_callbackUrl` as written (tokens not yet expanded), if given and
@@ -121,10 +170,11 @@ impl ActionPlan {
     /// # Example
     ///
     /// ```
-    /// use clicktodial::{ActionPlan, UserData};
+    /// use clicktodial::{ActionPlan, Ignored, UserData};
     /// let plan = ActionPlan::new(&UserData::parse("[ctl_action|create]")?);
     /// assert!(plan.create.is_none());
-    /// assert_eq!(plan.ignored.as_deref(), Some("ctl_action without ctl_intType"));
+    /// assert_eq!(plan.ignored, Some(Ignored::ActionWithoutIntegration));
+    /// assert_eq!(plan.ignored.unwrap().to_string(), "ctl_action without ctl_intType");
     /// # Ok::<(), clicktodial::ParseError>(())
     /// ```
     pub fn new(data: &UserData<'_>) -> ActionPlan {
@@ -138,19 +188,19 @@ impl ActionPlan {
     /// # Example
     ///
     /// ```
-    /// use clicktodial::{Action, ActionPlan, Integration, SystemData};
+    /// use clicktodial::{Action, ActionPlan, Ignored, Integration, SystemData};
     /// let system = SystemData {
     ///     action: Some(Action::Other("delete".into())),
     ///     integration: Some(Integration::Sfdc),
     ///     ..Default::default()
     /// };
     /// let plan = ActionPlan::from_system(&system, None);
-    /// assert_eq!(plan.ignored.as_deref(), Some("ctl_action `delete` is not supported"));
+    /// assert_eq!(plan.ignored, Some(Ignored::UnsupportedAction("delete".into())));
     /// ```
     pub fn from_system(system: &SystemData, object_type: Option<String>) -> ActionPlan {
         let (create, ignored) = match (&system.action, &system.integration) {
             (None, _) => (None, None),
-            (Some(_), None) => (None, Some("ctl_action without ctl_intType".to_owned())),
+            (Some(_), None) => (None, Some(Ignored::ActionWithoutIntegration)),
             (Some(Action::Create), Some(Integration::Sfdc)) => (
                 Some(CreateRecord {
                     integration: Integration::Sfdc,
@@ -158,12 +208,11 @@ impl ActionPlan {
                 }),
                 None,
             ),
-            (Some(Action::Other(action)), _) => (
-                None,
-                Some(format!("ctl_action `{action}` is not supported")),
-            ),
+            (Some(Action::Other(action)), _) => {
+                (None, Some(Ignored::UnsupportedAction(action.clone())))
+            }
             (Some(_), Some(Integration::Other(kind))) => {
-                (None, Some(format!("ctl_intType `{kind}` is not supported")))
+                (None, Some(Ignored::UnsupportedIntegration(kind.clone())))
             }
         };
         let screenpop = system.launch.then(|| ScreenpopLaunch {

@@ -230,7 +230,7 @@ pub(crate) enum SystemName {
 }
 
 impl SystemName {
-    /// Every known name, in the vendor's order.
+    /// Every known name, in the vendor's order (and discriminant order).
     const ALL: [SystemName; 8] = [
         SystemName::Action,
         SystemName::IntType,
@@ -365,16 +365,31 @@ impl SystemData {
     /// Reads the system data, with each fault and the span of its pair (if
     /// the pair was parsed from text).
     fn read(data: &UserData<'_>) -> (SystemData, Vec<Fault>) {
+        let reading = SystemData::read_with_pairs(data);
+        (reading.system, reading.faults)
+    }
+
+    /// The one reading of the system data: the typed data, and which pair
+    /// set each field (the plan reads the data; the linter points at those
+    /// pairs), each unknown `ctl_` pair, and each refused value.
+    pub(crate) fn read_with_pairs(data: &UserData<'_>) -> SystemReading {
         let mut system = SystemData::default();
         let mut faults = Vec::new();
-        for (name, value, span) in data.spanned() {
+        let mut set_by = [None; SystemName::ALL.len()];
+        let mut unknown = Vec::new();
+        let mut refused = Vec::new();
+        for (i, (name, value, span)) in data.spanned().enumerate() {
             if !is_system_name(name) {
                 continue;
             }
             let Some(key) = SystemName::of(name) else {
                 system.unknown.push((name.to_owned(), value.to_owned()));
+                unknown.push(i);
                 continue;
             };
+            if let Some(slot) = set_by.get_mut(key as usize) {
+                *slot = Some(i);
+            }
             match key {
                 SystemName::Action => system.action = Some(Action::read(value)),
                 SystemName::IntType => system.integration = Some(Integration::read(value)),
@@ -387,6 +402,7 @@ impl SystemData {
                             expected: "`true` or `false`",
                         };
                         faults.push((kind, span));
+                        refused.push(i);
                     }
                 }
                 SystemName::LaunchExt => system.launch_mode = LaunchMode::read(value),
@@ -396,7 +412,35 @@ impl SystemData {
                 SystemName::RecordName => system.record_name = Some(value.to_owned()),
             }
         }
-        (system, faults)
+        SystemReading {
+            system,
+            set_by,
+            unknown,
+            refused,
+            faults,
+        }
+    }
+}
+
+/// The system data as read from pairs: the typed data, and where in the
+/// pairs each part of it came from (indices into the data's pairs).
+pub(crate) struct SystemReading {
+    pub(crate) system: SystemData,
+    /// The pair that set each known name's field (the last one: the later
+    /// pair wins), by [`SystemName`].
+    set_by: [Option<usize>; SystemName::ALL.len()],
+    /// Each pair with an unknown `ctl_` name.
+    pub(crate) unknown: Vec<usize>,
+    /// Each pair whose value was refused (a `ctl_launchopt` other than
+    /// `true` or `false`, which reads as `false`).
+    pub(crate) refused: Vec<usize>,
+    faults: Vec<Fault>,
+}
+
+impl SystemReading {
+    /// The pair that set `name`'s field, if one did.
+    pub(crate) fn set_by(&self, name: SystemName) -> Option<usize> {
+        self.set_by.get(name as usize).copied().flatten()
     }
 }
 

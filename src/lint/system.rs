@@ -8,7 +8,8 @@ use super::callback::callback_url;
 use super::values::Place;
 use super::{LintKind, Lints};
 use crate::error::Shown;
-use crate::system::{known_system_name, SYSTEM_NAMES};
+use crate::plan::{ActionPlan, Ignored};
+use crate::system::{SystemData, SystemName, SYSTEM_NAMES};
 use crate::userdata::{is_system_name, Pair, UserData};
 
 /// A name as the duplicate check compares it: exactly for user data, in any
@@ -107,90 +108,69 @@ pub(super) fn nearest_known(name: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-/// The system data, read from the pairs in place (later pairs win, as in
-/// [`SystemData`](crate::SystemData)), with no copy of any value.
+/// The system data's lints, from the one reading of it
+/// ([`SystemData`](crate::SystemData)'s, which says which pair set each
+/// field) and the plan made from it, so the linter cannot disagree with what
+/// the contact center will do.
 pub(super) fn system_data(lints: &mut Lints<'_>, data: &UserData<'_>) {
-    let mut last: [Option<&Pair<'_>>; SYSTEM_NAMES.len()] = [None; SYSTEM_NAMES.len()];
-    let mut has_launchext = None;
-    for pair in data.pairs() {
+    let pairs = data.pairs();
+    let reading = SystemData::read_with_pairs(data);
+    for pair in reading.unknown.iter().filter_map(|&i| pairs.get(i)) {
         let name = pair.name();
-        if !is_system_name(name) {
-            continue;
-        }
-        let place = Place::of(pair);
-        let Some(key) = known_system_name(name) else {
-            let span = place.in_name(name, 0..name.len());
-            lints.push(LintKind::UnknownSystemName, span, || {
-                let near = nearest_known(name)
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_else(|| {
-                        "; names starting with `ctl_` are system data and never reach the CRM"
-                            .to_owned()
-                    });
-                format!("`{}` is not a known system name{near}", Shown(name))
-            });
-            continue;
-        };
-        if let Some(slot) = SYSTEM_NAMES
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| last.get_mut(i))
-        {
-            *slot = Some(pair);
-        }
-        let value = pair.value();
-        if key == "ctl_launchopt"
-            && !value.eq_ignore_ascii_case("true")
-            && !value.eq_ignore_ascii_case("false")
-        {
-            lints.push(LintKind::InvalidSystemValue, place.pair.clone(), || {
-                format!(
-                    "`{}` takes `true` or `false`; it reads as `false`",
-                    Shown(name)
-                )
-            });
-        }
-        if key == "ctl_launchext" {
-            has_launchext = Some(pair);
-        }
-    }
-    let get = |key: &str| {
-        SYSTEM_NAMES
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|i| last.get(i).copied().flatten())
-    };
-    let span = |pair: &Pair<'_>| pair.range();
-    let action = get("ctl_action");
-    let integration = get("ctl_intType");
-    if let (Some(action), None) = (action, integration) {
-        lints.push(LintKind::ActionWithoutIntegration, span(action), || {
-            "`ctl_action` without `ctl_intType` is ignored; add `[ctl_intType|sfdc]`".to_owned()
+        let span = Place::of(pair).in_name(name, 0..name.len());
+        lints.push(LintKind::UnknownSystemName, span, || {
+            let near = nearest_known(name)
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_else(|| {
+                    "; names starting with `ctl_` are system data and never reach the CRM"
+                        .to_owned()
+                });
+            format!("`{}` is not a known system name{near}", Shown(name))
         });
     }
-    let launch = get("ctl_launchopt").is_some_and(|p| p.value().eq_ignore_ascii_case("true"));
-    if let (Some(ext), false) = (has_launchext, launch) {
-        lints.push(LintKind::LaunchExtWithoutLaunch, span(ext), || {
+    for pair in reading.refused.iter().filter_map(|&i| pairs.get(i)) {
+        lints.push(LintKind::InvalidSystemValue, Place::of(pair).pair, || {
+            format!(
+                "`{}` takes `true` or `false`; it reads as `false`",
+                Shown(pair.name())
+            )
+        });
+    }
+    let set_by = |name: SystemName| reading.set_by(name).and_then(|i| pairs.get(i));
+    let span = |name: SystemName| set_by(name).and_then(Pair::range);
+    let object_type = crate::payload::sfdc::object_type(data).map(str::to_owned);
+    let plan = ActionPlan::from_system(&reading.system, object_type);
+    if plan.ignored == Some(Ignored::ActionWithoutIntegration) {
+        lints.push(
+            LintKind::ActionWithoutIntegration,
+            span(SystemName::Action),
+            || "`ctl_action` without `ctl_intType` is ignored; add `[ctl_intType|sfdc]`".to_owned(),
+        );
+    }
+    if let (Some(ext), None) = (set_by(SystemName::LaunchExt), &plan.screenpop) {
+        lints.push(LintKind::LaunchExtWithoutLaunch, ext.range(), || {
             "`ctl_launchext` has no effect unless `ctl_launchopt` is true; add `[ctl_launchopt|true]`"
                 .to_owned()
         });
     }
-    if let Some(record) = get("ctl_newRecordId") {
-        lints.push(LintKind::TenantSetNewRecordId, span(record), || {
+    if let Some(record) = set_by(SystemName::NewRecordId) {
+        lints.push(LintKind::TenantSetNewRecordId, record.range(), || {
             "`ctl_newRecordId` is written by the contact center after a create; the one given \
              here is dropped, so remove it"
                 .to_owned()
         });
     }
-    if let Some(callback) = get("ctl_callbackUrl") {
+    if let Some(callback) = set_by(SystemName::CallbackUrl) {
         callback_url(lints, callback);
     }
-    let creates = action.is_some_and(|p| p.value().eq_ignore_ascii_case("create"))
-        && integration.is_some_and(|p| p.value().eq_ignore_ascii_case("sfdc"));
-    if creates && crate::payload::sfdc::object_type(data).is_none() {
+    if plan
+        .create
+        .as_ref()
+        .is_some_and(|c| c.object_type.is_none())
+    {
         lints.push(
             LintKind::CreateWithoutObjectType,
-            action.and_then(span),
+            span(SystemName::Action),
             || {
                 "`ctl_action=create` for sfdc needs the object to create; add e.g. `[ObjectType|Task]`"
                     .to_owned()
