@@ -53,7 +53,7 @@ impl From<&ActionPlan> for PlanReport {
                 integration: c.integration.as_str().to_owned(),
                 object_type: c.object_type.clone(),
             }),
-            ignored: plan.ignored.clone(),
+            ignored: plan.ignored.as_ref().map(ToString::to_string),
             screenpop: plan.screenpop.as_ref().map(|s| ScreenpopReport {
                 mode: s.mode.as_str().to_owned(),
                 parent_id: s.parent_id.clone(),
