@@ -1166,3 +1166,197 @@ async fn share_link(c: &Client) -> Result<String> {
     let link = js(c, "return document.getElementById('share-link').value;").await?;
     Ok(link.as_str().unwrap_or_default().to_owned())
 }
+
+/// What a share link must bring back: the inputs, and what the page shows.
+async fn page_snapshot(c: &Client) -> Result<Value> {
+    let inputs = js(
+        c,
+        "return ['input', 'reading', 'sim-tz', 'sim-answered', 'sim-duration', 'sim-record',
+                 'sim-fails', 'sim-codes', 'sim-notes']
+           .map((id) => [id, document.getElementById(id).value])
+           .concat([...document.querySelectorAll('#fields input')].map((i) => [i.dataset.field, i.value]));",
+    )
+    .await?;
+    let shown = js(
+        c,
+        "return ['status', 'filled', 'link-view', 'explain', 'sim-result']
+           .map((id) => [id, document.getElementById(id).textContent]);",
+    )
+    .await?;
+    Ok(json!({"inputs": inputs, "findings": listed(c).await?, "shown": shown}))
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the page built by build-page; .ci/run does both"]
+async fn a_share_link_opens_the_same_page_in_a_fresh_tab() {
+    with_url(&single_file_url(), async |c| {
+        // A template read as one, a sample record edited, the call's settings.
+        let template = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone={!Account.Phone}\
+                        &ctl_userdata=[WhatId|{!Account.Id}][Subject|Call {!Account.Name} – é😀]\
+                        [start|$call_answered_time]";
+        c.execute(
+            "document.getElementById('reading').value = 'template';
+             for (const [id, v] of arguments[0]) document.getElementById(id).value = v;
+             return true;",
+            vec![json!([
+                ["sim-tz", "Europe/Paris"],
+                ["sim-answered", "2024-03-12T17:04:05Z"],
+                ["sim-duration", "90s"],
+                ["sim-record", "00T000000000042"],
+                ["sim-codes", "Sales:WON:Closed won"],
+                ["sim-notes", "<b>not bold</b> & done"],
+            ])],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        set_input(c, template).await?;
+        wait_for(c, "#fields input[data-field='Account.Name']").await?;
+        c.execute(
+            "const i = document.querySelector(\"#fields input[data-field='Account.Name']\");
+             i.value = 'Zoë & Co'; i.dispatchEvent(new Event('input')); return true;",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        check(c).await?;
+        wait_until(
+            c,
+            "return document.getElementById('filled').textContent.includes('Zo');",
+            "the filled link with the edited record",
+        )
+        .await?;
+        let before = page_snapshot(c).await?;
+        let shared = share_link(c).await?;
+        ensure!(
+            !shared.contains("Account") && !shared.contains("Zo"),
+            "the state is compressed: {shared}"
+        );
+
+        let tab = c.new_window(true).await.map_err(|e| e.to_string())?;
+        c.switch_to_window(tab.handle)
+            .await
+            .map_err(|e| e.to_string())?;
+        goto_ready(c, &shared).await?;
+        wait_until(
+            c,
+            "return document.getElementById('filled').textContent.includes('Zo')
+               && document.querySelectorAll('#findings li').length > 0;",
+            "the shared page",
+        )
+        .await?;
+        screenshot(c, "share-link-restored").await?;
+        let after = page_snapshot(c).await?;
+        ensure!(
+            after == before,
+            "the shared page differs:\n before {before}\n after  {after}"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+/// `clicktodial simulate --format json` of `link` with these flags: the
+/// terminal's simulated call.
+fn simulate_json(link: &str, flags: &[&str]) -> Value {
+    let mut args = vec!["simulate", "--format", "json", link];
+    args.extend_from_slice(flags);
+    let out = common::run(&args, "");
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("simulate --format json: {e}: {}{}", out.stdout, out.stderr))
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and the page built by build-page; .ci/run does both"]
+async fn a_zone_the_page_does_not_carry_simulates_as_the_command_does() {
+    with_url(&single_file_url(), async |c| {
+        let link = "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222\
+                    &ctl_userdata=[start|$callAnsweredTenantTT$][end|$callHangupTenantTT$]\
+                    [day|$year$-$month$-$date$ $hours$:$minutes$:$seconds$]\
+                    [ctl_callbackUrl|https://crm.example.com/cb?t=$transaction_id$]";
+        // Summer and winter in Berlin, a whole-hour zone with no DST (Tokyo),
+        // a half-hour one the page does not carry (Broken Hill, as Adelaide).
+        let cases = [
+            ("Europe/Berlin", "2024-07-01T09:00:00Z", "7m31s"),
+            ("Europe/Berlin", "2024-01-15T09:00:00Z", "90s"),
+            ("Asia/Tokyo", "2024-03-12T17:04:05Z", "1h2m"),
+            ("Australia/Broken_Hill", "2024-01-15T09:00:00Z", "90s"),
+        ];
+        set_input(c, link).await?;
+        for (zone, answered, duration) in cases {
+            js(
+                c,
+                "document.getElementById('sim-result').replaceChildren(); return true;",
+            )
+            .await?;
+            c.execute(
+                "for (const [id, v] of arguments[0]) document.getElementById(id).value = v;
+                 document.getElementById('simulate').click(); return true;",
+                vec![json!([
+                    ["sim-tz", zone],
+                    ["sim-answered", answered],
+                    ["sim-duration", duration]
+                ])],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            wait_until(
+                c,
+                "const r = document.getElementById('sim-result');
+                 return r.querySelector('#callback-body, .error-text') !== null;",
+                "the simulated call",
+            )
+            .await?;
+            let command = simulate_json(
+                link,
+                &["--tz", zone, "--answered", answered, "--duration", duration],
+            );
+            let expected = command["callback"]["form"].as_str().unwrap_or("(none)");
+            let page = js(
+                c,
+                "const b = document.getElementById('callback-body');
+                 const e = document.querySelector('#sim-result .error-text');
+                 return b ? b.textContent : e.textContent;",
+            )
+            .await?;
+            ensure!(
+                page == json!(expected),
+                "{zone} at {answered}: the page's callback {page}, the command's {expected}"
+            );
+            let note = js(
+                c,
+                "const n = document.getElementById('zone-note'); return n ? n.textContent : '';",
+            )
+            .await?;
+            ensure!(
+                note.as_str().is_some_and(|n| n.starts_with(zone)),
+                "{zone}: the page says which zone it simulated with: {note}"
+            );
+        }
+        // A call across New York's change to summer time: no carried zone
+        // has both offsets then, and the page says so rather than guess.
+        js(
+            c,
+            "document.getElementById('sim-result').replaceChildren(); return true;",
+        )
+        .await?;
+        c.execute(
+            "for (const [id, v] of arguments[0]) document.getElementById(id).value = v;
+             document.getElementById('simulate').click(); return true;",
+            vec![json!([
+                ["sim-tz", "America/New_York"],
+                ["sim-answered", "2024-03-10T06:58:00Z"],
+                ["sim-duration", "3m"]
+            ])],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let refused = text_of(c, "#sim-result .error-text").await?;
+        ensure!(
+            refused.contains("America/New_York") && refused.contains("clicktodial simulate --tz"),
+            "{refused}"
+        );
+        screenshot(c, "single-file-zone").await?;
+        Ok(())
+    })
+    .await;
+}

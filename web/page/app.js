@@ -87,18 +87,22 @@
 
   const backend = engineReady
     ? {
-      lint: (link) => engineCall((w) => w.lint(link, "auto")),
-      explain: (link) => engineCall((w) => w.explain(link)),
-      simulate: (link, call) => engineCall((w) => w.simulate(link, JSON.stringify(call), Date.now())),
+      lint: (link, as) => engineCall((w) => w.lint(link, as)),
+      explain: (link, as) => engineCall((w) => w.explain(link, as)),
+      simulate: (link, call, now) => engineCall((w) => w.simulate(link, JSON.stringify(call), now)),
       fill: (template, fields) => engineCall((w) => w.fill(template, JSON.stringify(fields))),
       examples: () => engineCall((w) => w.examples()),
+      zones: () => engineCall((w) => w.zone_names()),
     }
     : {
-      lint: (link) => api("/api/lint", { link }),
-      explain: (link) => api("/api/explain", { link }),
+      lint: (link, as) => api("/api/lint", { link, as }),
+      explain: (link, as) => api("/api/explain", { link, as }),
+      // The server reads its own clock.
       simulate: (link, call) => api("/api/simulate", { link, ...call }),
       fill: (template, fields) => api("/api/fill", { template, fields }),
       examples: () => api("/api/examples"),
+      // The server knows every zone.
+      zones: async () => ({ status: 200, ok: true, data: null }),
     };
 
   async function api(path, body) {
@@ -151,13 +155,6 @@
     if (/email/i.test(name)) return "pat@example.com";
     if (/name/i.test(name)) return "Pat Example";
     return "sample";
-  }
-
-  function isTemplate(text) {
-    const reading = $("reading").value;
-    if (reading === "link") return false;
-    if (reading === "template") return true;
-    return /\{!\s*[^}\s]/.test(text);
   }
 
   function renderFields(names) {
@@ -330,12 +327,71 @@
       code: $("sim-codes").value.split("\n").map((c) => c.trim()).filter((c) => c),
       notes: $("sim-notes").value,
     };
-    const optional = { answered: "sim-answered", record_id: "sim-record", create_fails: "sim-fails" };
+    const optional = { answered: "sim-answered", recordId: "sim-record", createFails: "sim-fails" };
     for (const [key, id] of Object.entries(optional)) {
       const v = $(id).value.trim();
       if (v) body[key] = v;
     }
     return body;
+  }
+
+  // ---- time zones (the engine) ------------------------------------------------
+  //
+  // The engine carries few zones (each costs the page kilobytes): UTC, the
+  // fixed Etc/GMT±N zones, and the zones whose offsets are not whole hours.
+  // A simulated call only needs the tenant's offsets at three instants (the
+  // answer, the hang-up and now), so another zone is simulated with a
+  // carried one that has the same offsets then, as the browser's own zone
+  // data says; the page says so.
+
+  const zones = { carried: null };
+
+  /** Minutes east of UTC of `zone` at `ms`, as the browser knows it; null
+   * when the browser does not know the zone. */
+  function offsetAt(zone, ms) {
+    try {
+      const part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+        .formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName");
+      const m = /^GMT(?:([+-])(\d{1,2}):(\d{2}))?$/.exec(part ? part.value : "");
+      if (!m) return null;
+      return m[1] ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** The zone the engine simulates the call's zone with, and a note when
+   * that is another zone. */
+  async function engineZone(call, now) {
+    const carried = zones.carried;
+    if (!carried || carried.has(call.tz)) return { zone: call.tz, note: null };
+    const times = await engineCall((w) => w.call_times(JSON.stringify(call), now));
+    if (!times.ok) return { zone: call.tz, note: null };
+    const want = times.data.map((t) => offsetAt(call.tz, t));
+    // A zone the browser does not know either: the engine says so.
+    if (want.some((o) => o === null)) return { zone: call.tz, note: null };
+    const same = (z) => times.data.every((t, i) => offsetAt(z, t) === want[i]);
+    const whole = want.every((o) => o === want[0]) && want[0] % 60 === 0;
+    const fixed = want[0] === 0 ? "UTC" : `Etc/GMT${want[0] > 0 ? "-" : "+"}${Math.abs(want[0] / 60)}`;
+    const zone = whole && carried.has(fixed) ? fixed : [...carried].sort().find(same);
+    if (!zone) {
+      return { zone: call.tz, note: null, error: `this page carries no zone with the offsets of ${call.tz} at this call's times: use \`clicktodial simulate --tz\`` };
+    }
+    return {
+      zone,
+      note: `${call.tz} is simulated as ${zone}: the same offset from UTC at this call's times ` +
+        `(this page carries ${carried.size} zones; \`clicktodial simulate --tz\` carries them all).`,
+    };
+  }
+
+  async function loadZones() {
+    const r = await backend.zones();
+    if (!r.ok || !Array.isArray(r.data)) return;
+    zones.carried = new Set(r.data);
+    // Suggest every zone the browser knows: the page simulates them all.
+    const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : r.data;
+    $("sim-tz").after(el("datalist", { id: "zone-names" }, all.map((z) => el("option", { value: z }))));
+    $("sim-tz").setAttribute("list", "zone-names");
   }
 
   function pretty(json) {
@@ -348,9 +404,16 @@
 
   async function simulate(link, seq) {
     const out = $("sim-result");
-    const r = await backend.simulate(link, callArgs());
+    const call = callArgs();
+    const now = Date.now();
+    const zone = await engineZone(call, now);
+    call.tz = zone.zone;
+    const r = zone.error
+      ? { status: 400, ok: false, data: { error: zone.error } }
+      : await backend.simulate(link, call, now);
     if (seq !== current.seq) return;
     out.replaceChildren();
+    if (zone.note) out.append(el("p", { class: "hint", id: "zone-note" }, zone.note));
     if (!r.ok) {
       const why = r.data && r.data.error ? r.data.error : "the link is refused: see the findings above";
       out.append(el("p", { class: "error-text", role: "alert" }, `Cannot simulate: ${why}`));
@@ -441,9 +504,15 @@
       return;
     }
     let link = text;
-    const template = isTemplate(text);
+    // How the text reads: as the control says, or as the library detects
+    // (a template when `phone` holds a merge field).
+    const reading = $("reading").value;
+    let lint = reading === "template" ? null : await backend.lint(text, reading);
+    if (seq !== current.seq) return;
+    const template = reading === "template" || (lint !== null && lint.ok && lint.data.readAs === "template");
     show("template-section", template);
     if (template) {
+      // The findings are the filled link's: what the contact center gets.
       const filled = await fillTemplate(text);
       if (seq !== current.seq) return;
       if (filled.error) {
@@ -452,8 +521,9 @@
       }
       link = filled.link;
       $("filled").textContent = link;
+      lint = await backend.lint(link, "link");
     }
-    const [lint, explain] = await Promise.all([backend.lint(link), backend.explain(link)]);
+    const explain = await backend.explain(link, template ? "link" : reading);
     if (seq !== current.seq) return;
     if (!lint.ok) {
       status(`Cannot check: ${lint.data.error ?? lint.status}`);
@@ -472,7 +542,7 @@
     const noun = (n, w) => `${n} ${w}${n === 1 ? "" : "s"}`;
     status(findings.length === 0 ? "Clean: no findings."
       : `${noun(errors, "error")}, ${noun(findings.length - errors, "warning")}.`);
-    const isLink = !findings.some((f) => f.code === "not-a-link");
+    const isLink = lint.data.isLink ?? !findings.some((f) => f.code === "not-a-link");
     const accepted = explain.ok && renderExplain(explain.data);
     show("explain-section", isLink);
     show("simulate-section", accepted);
@@ -679,6 +749,7 @@
     if (engineReady) {
       $("served-by").textContent = "This page runs in your browser: nothing you type is sent anywhere.";
     }
+    await loadZones();
     const restored = await restoreFromFragment();
     document.body.dataset.ready = "true";
     if (restored || $("input").value.trim()) run();

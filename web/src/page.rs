@@ -2,8 +2,8 @@
 //! the engine (the `.wasm` and wasm-bindgen's `no-modules` glue):
 //!
 //! - [`static_files`]: `index.html`, `app.css`, `app.js`, `engine.js` (the
-//!   glue and the `.wasm` as base64) and the `.wasm` itself, for any static
-//!   file server;
+//!   glue and the `.wasm`, gzip-compressed, as base64) and the `.wasm`
+//!   itself, for any static file server;
 //! - [`single_file`]: one HTML file with the styles, the scripts and the
 //!   `.wasm` inlined, which works opened from disk (`file://`) with no
 //!   server and no network.
@@ -72,18 +72,31 @@ const ENGINE_FILE: &str = "engine.js";
 pub const STATIC_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self'; connect-src 'none'; img-src 'none'; base-uri 'none'; form-action 'none'";
 
-/// The engine as one classic script: the glue, then the `.wasm` as base64,
-/// decoded and instantiated (asynchronously: browsers refuse to compile a
-/// large module synchronously). `globalThis.clicktodialEngine` is the
-/// promise of the ready engine the page's script waits for.
+/// `bytes` gzip-compressed (best compression).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// The engine as one classic script: the glue, then the `.wasm`,
+/// gzip-compressed and base64-encoded, decoded, unpacked by the browser's
+/// `DecompressionStream` and instantiated (asynchronously: browsers refuse
+/// to compile a large module synchronously). `globalThis.clicktodialEngine`
+/// is the promise of the ready engine the page's script waits for.
 pub fn engine_script(engine: &Engine) -> String {
-    let wasm = base64::engine::general_purpose::STANDARD.encode(&engine.wasm);
+    let packed = base64::engine::general_purpose::STANDARD.encode(gzip(&engine.wasm));
     format!(
-        "{glue}\n(() => {{\n  \"use strict\";\n  const text = \"{wasm}\";\n  \
-         const bytes = typeof Uint8Array.fromBase64 === \"function\"\n    \
+        "{glue}\n(() => {{\n  \"use strict\";\n  const text = \"{packed}\";\n  \
+         const packed = typeof Uint8Array.fromBase64 === \"function\"\n    \
          ? Uint8Array.fromBase64(text)\n    \
          : Uint8Array.from(atob(text), (c) => c.charCodeAt(0));\n  \
-         globalThis.clicktodialEngine = wasm_bindgen({{ module_or_path: bytes }}).then(() => wasm_bindgen);\n}})();\n",
+         const wasm = new Blob([packed]).stream().pipeThrough(new DecompressionStream(\"gzip\"));\n  \
+         globalThis.clicktodialEngine = new Response(wasm).arrayBuffer()\n    \
+         .then((bytes) => wasm_bindgen({{ module_or_path: bytes }}))\n    \
+         .then(() => wasm_bindgen);\n}})();\n",
         glue = engine.glue.trim_end(),
     )
 }
@@ -231,10 +244,22 @@ mod tests {
 
     #[test]
     fn the_engine_carries_the_wasm_bytes_exactly() {
+        use std::io::Read as _;
         let script = engine_script(&engine());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(engine().wasm);
-        assert!(script.contains(&format!("const text = \"{encoded}\";")));
         assert!(script.starts_with("let wasm_bindgen"));
+        let text = script
+            .split("const text = \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the packed .wasm");
+        let packed = base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .expect("base64");
+        let mut wasm = Vec::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_end(&mut wasm)
+            .expect("gzip");
+        assert_eq!(wasm, engine().wasm);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! `cargo run -p clicktodial-web --bin build-page [-- --out DIR]`
+//! `cargo run -p clicktodial-web --bin build-page [-- --out DIR] [--no-wasm-opt] [--all-zones]`
 //!
 //! Builds the page that needs no server, under `target/page/` by default:
 //!
@@ -7,7 +7,8 @@
 //! - `static/`: the same page as separate files for a static file server.
 //!
 //! Steps: `cargo build` of this package's library for
-//! `wasm32-unknown-unknown` with the `wasm-release` profile; `wasm-bindgen
+//! `wasm32-unknown-unknown` with the `wasm-release` profile and the zones of
+//! [`clicktodial_web::zones`] (every zone with `--all-zones`); `wasm-bindgen
 //! --target no-modules` (its version must be the `wasm-bindgen` of
 //! `Cargo.lock`); `wasm-opt -Oz` when it is installed; then the assembly
 //! ([`clicktodial_web::page`]). Set-up once:
@@ -24,6 +25,8 @@ use clicktodial_web::page::{single_file, static_files, Engine, WASM_FILE};
 
 const TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
+/// chrono-tz's build-time filter of its zones.
+const ZONE_FILTER: &str = "CHRONO_TZ_TIMEZONE_FILTER";
 
 fn main() -> ExitCode {
     match run() {
@@ -52,11 +55,14 @@ fn target_dir(root: &Path) -> PathBuf {
 struct Options {
     out: PathBuf,
     wasm_opt: bool,
+    /// The zones the .wasm carries (a regular expression over IANA names).
+    zones: String,
 }
 
 fn options(root: &Path) -> Result<Options, String> {
     let mut out = target_dir(root).join("page");
     let mut wasm_opt = true;
+    let mut zones = clicktodial_web::zones::KEPT.to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -64,9 +70,10 @@ fn options(root: &Path) -> Result<Options, String> {
                 out = PathBuf::from(args.next().ok_or("--out needs a directory")?);
             }
             "--no-wasm-opt" => wasm_opt = false,
+            "--all-zones" => zones = ".*".to_owned(),
             "-h" | "--help" => {
                 println!(
-                    "usage: build-page [--out DIR] [--no-wasm-opt]\n\
+                    "usage: build-page [--out DIR] [--no-wasm-opt] [--all-zones]\n\
                      writes DIR/clicktodial.html and DIR/static/ (DIR: target/page)"
                 );
                 std::process::exit(0);
@@ -74,7 +81,11 @@ fn options(root: &Path) -> Result<Options, String> {
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
     }
-    Ok(Options { out, wasm_opt })
+    Ok(Options {
+        out,
+        wasm_opt,
+        zones,
+    })
 }
 
 fn run_tool(command: &mut Command, what: &str, fix: &str) -> Result<(), String> {
@@ -125,16 +136,19 @@ fn run() -> Result<(), String> {
     let target = target_dir(&root);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     run_tool(
-        Command::new(cargo).current_dir(&root).args([
-            "build",
-            "-p",
-            "clicktodial-web",
-            "--lib",
-            "--target",
-            TARGET,
-            "--profile",
-            PROFILE,
-        ]),
+        Command::new(cargo)
+            .current_dir(&root)
+            .env(ZONE_FILTER, &options.zones)
+            .args([
+                "build",
+                "-p",
+                "clicktodial-web",
+                "--lib",
+                "--target",
+                TARGET,
+                "--profile",
+                PROFILE,
+            ]),
         "cargo build (wasm)",
         &format!("run `rustup target add {TARGET}`"),
     )?;
