@@ -230,7 +230,7 @@ fn clock(now_ms: f64) -> Result<DateTime<Utc>, String> {
     (now_ms.is_finite() && now_ms.abs() < 8.0e15)
         .then(|| DateTime::from_timestamp_millis(now_ms as i64))
         .flatten()
-        .ok_or_else(|| format!("now: {now_ms} is not a time"))
+        .ok_or_else(|| "now: not a time in milliseconds since 1970".to_owned())
 }
 
 /// The vendor's examples the page offers, as a JSON object
