@@ -1,4 +1,4 @@
-//! `cargo run -p clicktodial-web --bin build-page [-- --out DIR] [--no-wasm-opt] [--all-zones]`
+//! `cargo run -p clicktodial-web --bin build-page [-- --out DIR] [--wasm-opt] [--all-zones]`
 //!
 //! Builds the page that needs no server, under `target/page/` by default:
 //!
@@ -10,7 +10,9 @@
 //! `wasm32-unknown-unknown` with the `wasm-release` profile and the zones of
 //! [`clicktodial_web::zones`] (every zone with `--all-zones`); `wasm-bindgen
 //! --target no-modules` (its version must be the `wasm-bindgen` of
-//! `Cargo.lock`); `wasm-opt -Oz` when it is installed; then the assembly
+//! `Cargo.lock`); `wasm-opt -Oz` with `--wasm-opt` (off by default: it makes the
+//! `.wasm` 8 % smaller but its gzip-compressed form, which the page
+//! carries, 3 % larger; see BENCHMARKS.md); then the assembly
 //! ([`clicktodial_web::page`]). Set-up once:
 //!
 //! ```text
@@ -61,7 +63,7 @@ struct Options {
 
 fn options(root: &Path) -> Result<Options, String> {
     let mut out = target_dir(root).join("page");
-    let mut wasm_opt = true;
+    let mut wasm_opt = false;
     let mut zones = clicktodial_web::zones::KEPT.to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -69,11 +71,11 @@ fn options(root: &Path) -> Result<Options, String> {
             "--out" => {
                 out = PathBuf::from(args.next().ok_or("--out needs a directory")?);
             }
-            "--no-wasm-opt" => wasm_opt = false,
+            "--wasm-opt" => wasm_opt = true,
             "--all-zones" => zones = ".*".to_owned(),
             "-h" | "--help" => {
                 println!(
-                    "usage: build-page [--out DIR] [--no-wasm-opt] [--all-zones]\n\
+                    "usage: build-page [--out DIR] [--wasm-opt] [--all-zones]\n\
                      writes DIR/clicktodial.html and DIR/static/ (DIR: target/page)"
                 );
                 std::process::exit(0);
@@ -175,22 +177,19 @@ fn run() -> Result<(), String> {
         "see `build-page --help`",
     )?;
     let wasm_path = bindgen.join(WASM_FILE);
-    let optimised = options.wasm_opt && which("wasm-opt");
+    let optimised = options.wasm_opt;
     if optimised {
         let out = bindgen.join("optimised.wasm");
         run_tool(
             Command::new("wasm-opt")
-                .args([
-                    "-Oz",
-                    "--all-features",
-                    "--strip-debug",
-                    "--strip-producers",
-                ])
+                // The features the module uses are read from it: enabling
+                // them all lets wasm-opt write proposals browsers refuse.
+                .args(["-Oz", "--strip-debug", "--strip-producers"])
                 .arg(&wasm_path)
                 .arg("-o")
                 .arg(&out),
             "wasm-opt",
-            "install it with `cargo install wasm-opt --locked`, or pass --no-wasm-opt",
+            "install it with `cargo install wasm-opt --locked`, or leave out --wasm-opt",
         )?;
         std::fs::rename(&out, &wasm_path).map_err(|e| format!("{}: {e}", out.display()))?;
     }
@@ -219,16 +218,9 @@ fn run() -> Result<(), String> {
         if optimised {
             ", after wasm-opt -Oz"
         } else {
-            ", no wasm-opt"
+            ""
         },
     );
     println!("{}: the same page as separate files", dir.display());
     Ok(())
-}
-
-fn which(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
