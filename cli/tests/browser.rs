@@ -719,9 +719,19 @@ async fn goto_ready(c: &Client, url: &str) -> Result {
 
 /// `clicktodial lint --format json LINK`: what the terminal says.
 fn lint_json(link: &str) -> Value {
-    let out = common::run(&["lint", "--format", "json", link], "");
+    lint_json_as(link, "auto")
+}
+
+/// `clicktodial lint --format json [--as link|template] TEXT`.
+fn lint_json_as(text: &str, read_as: &str) -> Value {
+    let mut args = vec!["lint", "--format", "json"];
+    if read_as != "auto" {
+        args.extend(["--as", read_as]);
+    }
+    args.push(text);
+    let out = common::run(&args, "");
     serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("lint --format json of `{link}`: {e}: {}", out.stdout))
+        .unwrap_or_else(|e| panic!("lint --format json of `{text}`: {e}: {}", out.stdout))
 }
 
 /// The findings listed on the page, in order: `[kind, [start, end] or null,
@@ -770,29 +780,74 @@ fn expected_listing(report: &Value) -> Value {
     Value::Array(rows)
 }
 
-/// The links the page and the command must read alike.
-fn lint_table() -> Vec<String> {
-    let mut links: Vec<String> = [
-        "example1.url",
-        "example2.url",
-        "example3.url",
-        "browser.url",
-    ]
-    .iter()
-    .map(|n| common::vendor(n).trim_end().to_owned())
-    .collect();
-    links.push(common::vendor("example1_wrapped.url"));
-    links.extend(
+/// One case of the table the diagnostics share (every face must report
+/// the same findings): its text, and the reading asked for.
+struct Case {
+    text: String,
+    read_as: String,
+}
+
+/// `tests/data/diagnostics/table.json`'s cases, and the hostile links of
+/// these tests (invalid UTF-8 escapes, text between pairs after non-ASCII
+/// text).
+fn lint_table() -> Vec<Case> {
+    let table: Value =
+        serde_json::from_str(include_str!("../../tests/data/diagnostics/table.json"))
+            .expect("the diagnostics table");
+    let mut cases: Vec<Case> = table["cases"]
+        .as_array()
+        .expect("its cases")
+        .iter()
+        .map(|c| Case {
+            text: c["text"].as_str().expect("a text").to_owned(),
+            read_as: c["as"].as_str().unwrap_or("auto").to_owned(),
+        })
+        .collect();
+    assert!(cases.len() >= 10, "the table has {} cases", cases.len());
+    cases.extend(
         [
-            "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=call%20me&callerId=x",
             "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[name|José – Müller]oops[a|b]",
             "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[a|%FF%FE%C3%28]",
             "https://vcc-na4.8x8.com/AGUI/make_call.php?phone=6502022222&ctl_userdata=[ctl_callbackUrl|http://crm.example.com/cb]",
-            "not a link",
         ]
-        .map(str::to_owned),
+        .map(|text| Case {
+            text: text.to_owned(),
+            read_as: "auto".to_owned(),
+        }),
     );
-    links
+    cases
+}
+
+/// Sets the page's "Read as" and its text, presses Check and waits for the
+/// findings.
+async fn check_case(c: &Client, case: &Case) -> Result {
+    c.execute(
+        "document.getElementById('reading').value = arguments[0]; return true;",
+        vec![json!(case.read_as)],
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    set_input(c, &case.text).await
+}
+
+/// What the page shows for `case`, beside what the command says of the
+/// same text: for a template the page checks the link its sample record
+/// fills (`#filled`), so the command is asked about that link.
+async fn page_and_command(c: &Client, case: &Case) -> Result<(Value, Value)> {
+    check_case(c, case).await?;
+    let page = listed(c).await?;
+    let template = js(
+        c,
+        "return !document.getElementById('template-section').hidden;",
+    )
+    .await?;
+    let report = if template == json!(true) {
+        let filled = text_of(c, "#filled").await?;
+        lint_json_as(&filled, "link")
+    } else {
+        lint_json_as(&case.text, &case.read_as)
+    };
+    Ok((page, expected_listing(&report)))
 }
 
 #[tokio::test]
@@ -839,13 +894,13 @@ async fn the_single_file_from_disk_underlines_example_2_and_loads_nothing_else()
 #[ignore = "needs Chromium and the page built by build-page; .ci/run does both"]
 async fn the_single_file_finds_what_the_command_finds_where_it_finds_it() {
     with_url(&single_file_url(), async |c| {
-        for link in lint_table() {
-            set_input(c, &link).await?;
-            let page = listed(c).await?;
-            let expected = expected_listing(&lint_json(&link));
+        for case in lint_table() {
+            let (page, command) = page_and_command(c, &case).await?;
             ensure!(
-                page == expected,
-                "`{link}`:\n page    {page}\n command {expected}"
+                page == command,
+                "`{}` (as {}):\n page    {page}\n command {command}",
+                case.text,
+                case.read_as
             );
         }
         Ok(())
@@ -1066,20 +1121,21 @@ async fn the_static_build_on_a_loopback_server_behaves_like_the_single_file() {
     let page = format!("{server}/");
     let mut from_file = Vec::new();
     with_url(&single_file_url(), async |c| {
-        for link in lint_table() {
-            set_input(c, &link).await?;
+        for case in lint_table() {
+            check_case(c, &case).await?;
             from_file.push(listed(c).await?);
         }
         Ok(())
     })
     .await;
     with_url(&page, async |c| {
-        for (link, expected) in lint_table().iter().zip(&from_file) {
-            set_input(c, link).await?;
+        for (case, expected) in lint_table().iter().zip(&from_file) {
+            check_case(c, case).await?;
             let listed = listed(c).await?;
             ensure!(
                 &listed == expected,
-                "`{link}`: served {listed}, from the file {expected}"
+                "`{}`: served {listed}, from the file {expected}",
+                case.text
             );
         }
         screenshot(c, "static-build").await?;
