@@ -51,13 +51,12 @@ pub fn explain_text(x: &ExplainReport) -> String {
             "read as a CRM link template (its `phone` holds a merge field); `--as link` reads it as a link"
         );
     }
-    let _ = writeln!(
-        out,
-        "dial string  {}",
-        x.dial_string
-            .as_deref()
-            .unwrap_or("(none: the phone cannot be read)")
-    );
+    let dial = match (&x.dial_string, x.read_as.as_str()) {
+        (Some(dial), _) => dial.as_str(),
+        (None, "template") => "(set when the CRM fills the merge fields)",
+        (None, _) => "(none: the phone cannot be read)",
+    };
+    let _ = writeln!(out, "dial string  {dial}");
     section(&mut out, "parameters", &x.parameters);
     section(&mut out, "system data (ctl_*)", &x.system);
     section(&mut out, "user data", &x.user_data);

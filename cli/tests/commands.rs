@@ -617,3 +617,29 @@ fn explain_with_errors_shows_what_was_read() {
     assert!(text.stdout.contains("error[not-digits]"));
     assert!(text.stdout.contains("did you mean `callerId`?"));
 }
+
+/// `explain` of a template says it is one and shows its parameters as
+/// written; its dial string is the CRM's to fill.
+#[test]
+fn explain_a_template() {
+    let template = build_template();
+    let out = run(&["explain", "--format", "json", template.stdout.trim()], "");
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let x = &json_lines(&out.stdout)[0];
+    assert_eq!(x["readAs"], "template");
+    assert_eq!(x["dialString"], Value::Null);
+    assert_eq!(
+        x["parameters"][0],
+        serde_json::json!(["phone", "{!Account.Phone}"])
+    );
+    assert_eq!(x["findings"], serde_json::json!([]));
+    let text = run(&["explain", template.stdout.trim()], "");
+    assert!(
+        text.stdout.starts_with("read as a CRM link template"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("dial string  (set when the CRM fills the merge fields)"));
+}

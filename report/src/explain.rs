@@ -3,7 +3,8 @@
 //! beside every finding.
 
 use clicktodial::{
-    check, is_system_name, ActionPlan, ClickToDialRequest, ReadAs, Template, Token, UserData,
+    check, is_system_name, ActionPlan, ClickToDialRequest, LinkMap, ReadAs, Template, Token,
+    UserData,
 };
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -176,7 +177,8 @@ pub struct ExplainReport {
     pub read_as: String,
     /// The digits dialled, when the phone is readable.
     pub dial_string: Option<String>,
-    /// The parameters read, `[name, value]`, in the vendor's order.
+    /// The parameters read, `[name, value]`, in the vendor's order (for a
+    /// template: as written, merge fields and all).
     pub parameters: Vec<[String; 2]>,
     /// The system pairs (`ctl_…`) of `ctl_userdata`, `[name, value]`.
     pub system: Vec<[String; 2]>,
@@ -241,7 +243,16 @@ impl ExplainReport {
                 .link()
                 .and_then(|l| l.dial_string())
                 .map(str::to_owned),
-            parameters: request.map(parameters).unwrap_or_default(),
+            parameters: match request {
+                Some(request) => parameters(request),
+                // A template: its parameters as written, merge fields and all.
+                None => LinkMap::new(checked.text())
+                    .params()
+                    .iter()
+                    .filter(|p| !p.name().trim().is_empty())
+                    .map(|p| [p.name().trim().to_owned(), p.value().to_owned()])
+                    .collect(),
+            },
             system: pairs(data.iter().filter(|(n, _)| is_system_name(n))),
             user_data: pairs(data.iter().filter(|(n, _)| !is_system_name(n))),
             ext_transaction_data: request
