@@ -140,6 +140,16 @@ pub enum SpanText {
 }
 
 impl SpanText {
+    /// The text a request's place is in: its POST body, or the link (or
+    /// query).
+    fn of_request(in_body: bool) -> SpanText {
+        if in_body {
+            SpanText::Body
+        } else {
+            SpanText::Link
+        }
+    }
+
     /// `link`, `body`, `ctl_userdata` or `template`.
     ///
     /// # Example
@@ -573,11 +583,7 @@ impl From<&RequestError> for Finding {
     /// An error: the kind's message (the place and the fix go in the span
     /// and the help, not in the message as `Display` puts them).
     fn from(error: &RequestError) -> Finding {
-        let text = if error.in_body() {
-            SpanText::Body
-        } else {
-            SpanText::Link
-        };
+        let text = SpanText::of_request(error.in_body());
         Finding::new(
             error.kind().code(),
             Severity::Error,
@@ -592,11 +598,7 @@ impl From<&RequestDiagnostic> for Finding {
     /// An error (that part of the data is skipped), placed in the link or
     /// body, and in the decoded value.
     fn from(d: &RequestDiagnostic) -> Finding {
-        let text = if d.in_body() {
-            SpanText::Body
-        } else {
-            SpanText::Link
-        };
+        let text = SpanText::of_request(d.in_body());
         let span = d.span().map(|r| Span::new(text, r));
         Finding::new(
             d.diagnostic().kind().code(),
