@@ -2,6 +2,7 @@
 //! [--data '[name|value]...'] [--template salesforce]` and
 //! `clicktodial fill <TEMPLATE> --field Object.Field=VALUE...`
 
+use anyhow::{anyhow, Context as _};
 use std::process::ExitCode;
 
 use clicktodial::{
@@ -44,7 +45,7 @@ pub struct Args {
     pub template: Option<TemplateKind>,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let link = match args.template {
         Some(TemplateKind::Salesforce) => salesforce(&args)?,
         None => {
@@ -56,8 +57,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 .as_deref()
                 .map(|d| UserData::parse(d).map(UserData::into_owned))
                 .transpose()
-                .map_err(|e| format!("--data: {e}"))?;
-            let link = req.to_url(&args.base).map_err(|e| e.to_string())?;
+                .context("--data")?;
+            let link = req.to_url(&args.base)?;
             // The link is right; say what it will not do as meant.
             let c = check(&link, ReadAs::Link);
             if !c.findings().is_empty() {
@@ -95,8 +96,8 @@ pub fn parse_field(text: &str) -> Result<(String, String), String> {
 
 /// A Salesforce custom link (content source URL) with its merge fields
 /// intact, built by the library's [`LinkTemplate`].
-fn salesforce(args: &Args) -> Result<String, String> {
-    let errors = |flag: &str, text: &str, e: LinkTemplateErrors| format!("{flag} `{text}`: {e}");
+fn salesforce(args: &Args) -> anyhow::Result<String> {
+    let errors = |flag: &str, text: &str, e: LinkTemplateErrors| anyhow!("{flag} `{text}`: {e}");
     LinkTemplate::new(&args.base, "1").map_err(|e| errors("--base", &args.base, e))?;
     let mut template = LinkTemplate::new(&args.base, &args.phone)
         .map_err(|e| errors("--phone", &args.phone, e))?;
@@ -117,14 +118,13 @@ fn salesforce(args: &Args) -> Result<String, String> {
             .iter()
             .any(|f| f.expression().contains([']', '|', '[']))
         {
-            return Err(
+            return Err(anyhow!(
                 "--data: a merge field holding `[`, `|` or `]` cannot be told apart \
                         from the pairs; write the template by hand and check it with \
                         `clicktodial lint`"
-                    .to_owned(),
-            );
+            ));
         }
-        let pairs = UserData::parse(data).map_err(|e| format!("--data: {e}"))?;
+        let pairs = UserData::parse(data).context("--data")?;
         for (name, value) in pairs.iter() {
             template
                 .push_userdata(name, value)
@@ -134,12 +134,13 @@ fn salesforce(args: &Args) -> Result<String, String> {
     Ok(template.to_salesforce())
 }
 
-pub fn run_fill(args: FillArgs) -> Result<ExitCode, String> {
+pub fn run_fill(args: FillArgs) -> anyhow::Result<ExitCode> {
     let fields = args
         .field
         .iter()
         .map(|f| parse_field(f))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     let filled = FillReport::new(&args.template, &fields);
     match args.format {
         Format::Json => print_json(&filled),

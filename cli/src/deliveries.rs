@@ -5,6 +5,7 @@
 //! Also the queue's default place: `clicktodial/outbox.db` under the
 //! user's data directory (`$XDG_DATA_HOME`, else `~/.local/share`).
 
+use anyhow::Context as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,15 +43,17 @@ pub enum Action {
 }
 
 /// The queue URL given, or the default file under the data directory.
-pub fn queue_url(given: Option<&str>) -> Result<QueueUrl, String> {
+pub fn queue_url(given: Option<&str>) -> anyhow::Result<QueueUrl> {
     match given {
-        Some(text) => text.parse().map_err(|e| format!("--queue: {e}")),
+        Some(text) => text.parse().context("--queue"),
         None => {
             let base = std::env::var_os("XDG_DATA_HOME")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
                 .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-                .ok_or("no data directory (neither XDG_DATA_HOME nor HOME is set): give --queue")?;
+                .context(
+                    "no data directory (neither XDG_DATA_HOME nor HOME is set): give --queue",
+                )?;
             Ok(QueueUrl::Sqlite(base.join("clicktodial").join("outbox.db")))
         }
     }
@@ -58,22 +61,22 @@ pub fn queue_url(given: Option<&str>) -> Result<QueueUrl, String> {
 
 /// Opens the outbox from synchronous code running on a multi-threaded
 /// runtime (the servers' set-up).
-pub fn open_in_place(url: &QueueUrl) -> Result<Outbox, String> {
+pub fn open_in_place(url: &QueueUrl) -> anyhow::Result<Outbox> {
     tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(Outbox::open(url)))
-        .map_err(|e| e.to_string())
+        .context("cannot open the delivery queue")
 }
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let url = queue_url(args.queue.as_deref())?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .context("cannot start the runtime")?;
     runtime.block_on(async move {
-        let outbox = Outbox::open(&url).await.map_err(|e| e.to_string())?;
+        let outbox = Outbox::open(&url).await?;
         match args.action {
             Action::List { limit } => {
-                let stats = outbox.stats().await.map_err(|e| e.to_string())?;
+                let stats = outbox.stats().await?;
                 let oldest = stats
                     .oldest_pending
                     .map_or("-".to_owned(), |d| format!("{} s", d.as_secs()));
@@ -82,7 +85,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                     stats.pending, stats.running, stats.done, stats.dead
                 ));
                 for state in [State::Pending, State::Running, State::Dead] {
-                    for entry in outbox.list(state, limit).await.map_err(|e| e.to_string())? {
+                    for entry in outbox.list(state, limit).await? {
                         crate::output::print(&format!(
                             "{:<8} {:<9} {} attempt {} {}\n",
                             entry.state,
@@ -95,11 +98,11 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
                 }
             }
             Action::Replay => {
-                let n = outbox.replay().await.map_err(|e| e.to_string())?;
+                let n = outbox.replay().await?;
                 crate::output::print(&format!("{n} dead deliveries queued again\n"));
             }
             Action::Purge => {
-                let n = outbox.purge().await.map_err(|e| e.to_string())?;
+                let n = outbox.purge().await?;
                 crate::output::print(&format!("{n} entries removed\n"));
             }
         }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clicktodial::check;
 use clicktodial_report::ExplainReport;
 
-use crate::output::{print, print_json, styled, Format, ReadAsArg};
+use crate::output::{is_link, print, print_json, status, styled, Format, ReadAsArg};
 use crate::render::render;
 
 #[derive(Debug, clap::Args)]
@@ -114,14 +114,12 @@ pub fn explain_text(x: &ExplainReport) -> String {
     out
 }
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let c = check(&args.link, args.read_as.into());
     let report = ExplainReport::of(&c);
     match args.format {
         Format::Json => print_json(&report),
-        Format::Text if !crate::lint::is_link(&c) => {
-            print(&render(c.text(), "link", c.findings(), styled()))
-        }
+        Format::Text if !is_link(&c) => print(&render(c.text(), "link", c.findings(), styled())),
         Format::Text => {
             let mut out = explain_text(&report);
             if !c.findings().is_empty() {
@@ -137,7 +135,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         .iter()
         .any(|f| f.severity() == clicktodial::Severity::Error);
     Ok(if refused {
-        crate::lint::status(std::slice::from_ref(&c))
+        status(std::slice::from_ref(&c))
     } else {
         ExitCode::SUCCESS
     })

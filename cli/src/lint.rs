@@ -1,12 +1,13 @@
 //! `clicktodial lint [--format text|json] [--as auto|link|template] <LINK | ->`
 
+use anyhow::Context as _;
 use std::io::BufRead;
 use std::process::ExitCode;
 
 use clicktodial::{check, Checked, Severity};
 use clicktodial_report::LintReport;
 
-use crate::output::{print, print_json, styled, Format, ReadAsArg};
+use crate::output::{print, print_json, status, styled, Format, ReadAsArg};
 use crate::render::render;
 
 #[derive(Debug, clap::Args)]
@@ -24,28 +25,11 @@ pub struct Args {
     pub link: String,
 }
 
-/// Whether a check found the text to be no link (or template) at all.
-pub fn is_link(c: &Checked) -> bool {
-    c.findings().iter().all(|f| f.code() != "not-a-link")
-}
-
-/// Exit status for a set of checked links: 2 when one is not a link at all,
-/// else 1 when there is a finding, else 0.
-pub fn status(checked: &[Checked]) -> ExitCode {
-    if checked.iter().any(|c| !is_link(c)) {
-        ExitCode::from(2)
-    } else if checked.iter().any(|c| !c.findings().is_empty()) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let inputs: Vec<(String, String)> = if args.link == "-" {
         let mut lines = Vec::new();
         for (n, line) in std::io::stdin().lock().lines().enumerate() {
-            let line = line.map_err(|e| format!("reading standard input: {e}"))?;
+            let line = line.context("reading standard input")?;
             if !line.trim().is_empty() {
                 lines.push((format!("stdin:{}", n + 1), line));
             }

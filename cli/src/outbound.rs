@@ -72,14 +72,13 @@ pub fn start_sender(
     args: &crate::serve::Args,
     secret: Option<WebhookSecret>,
     own: SocketAddr,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let connector = Connector::default().allow_private(args.allow_private_callbacks);
     let schedule = match &args.retry_delays {
         Some(delays) => RetrySchedule::new(delays.clone()),
         None => RetrySchedule::default(),
     };
-    let sender = Sender::new(connector, schedule)
-        .map_err(|e| e.to_string())?
+    let sender = Sender::new(connector, schedule)?
         .sign_with(secret)
         .with_header(
             http::HeaderName::from_static(SIMULATOR_HEADER),

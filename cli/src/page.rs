@@ -63,7 +63,7 @@ pub async fn style() -> Response {
 /// The vendor's examples, for the page's "try an example" buttons.
 pub async fn examples() -> Json<serde_json::Value> {
     Json(json!({
-        "example1": crate::simulate::EXAMPLE_1.trim_end(),
+        "example1": crate::output::EXAMPLE_1.trim_end(),
         "example2": include_str!("../../tests/data/vendor/example2.url").trim_end(),
     }))
 }

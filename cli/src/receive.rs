@@ -13,6 +13,7 @@
 //! the id, when present, is trusted as it comes. The last 100,000 ids are
 //! remembered, in memory.
 
+use anyhow::Context as _;
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -70,10 +71,10 @@ impl Receiver {
     }
 }
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut verifier: Option<Verifier> = None;
     for text in &args.verify_secret {
-        let secret = WebhookSecret::parse(text).map_err(|e| format!("--verify-secret: {e}"))?;
+        let secret = WebhookSecret::parse(text).context("--verify-secret")?;
         verifier = Some(match verifier {
             None => Verifier::new(secret),
             Some(v) => v.with_secret(secret),

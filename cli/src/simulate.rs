@@ -12,12 +12,8 @@ use chrono::Utc;
 use clicktodial::{check, ReadAs};
 use clicktodial_report::{simulate, CallSettings, LintReport, SimulateReport};
 
-use crate::output::{print, print_json, styled, Format};
+use crate::output::{print, print_json, status, styled, Format, EXAMPLE_1};
 use crate::render::render;
-
-/// The vendor's Example 1 with its merge fields filled
-/// (`{!Account.Phone}` → `(650) 555-0142`, `{!Account.Id}` → `001A000001XyZab`).
-pub const EXAMPLE_1: &str = include_str!("../../tests/data/vendor/example1.url");
 
 /// The call, as flags (the JSON body of `POST /api/simulate` is
 /// [`CallSettings`], with the same names in camelCase).
@@ -128,7 +124,7 @@ fn form_fields(out: &mut String, form: &str) {
     }
 }
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let link = args.link.as_deref().unwrap_or(EXAMPLE_1);
     let c = check(link, ReadAs::Link);
     let Some(req) = c.link().and_then(|l| l.accepted()) else {
@@ -136,11 +132,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             Format::Json => print_json(&LintReport::of(&c)),
             Format::Text => print(&render(c.text(), "link", c.findings(), styled())),
         }
-        return Ok(crate::lint::status(std::slice::from_ref(&c)));
+        return Ok(status(std::slice::from_ref(&c)));
     };
     let settings = CallSettings::from(args.call);
-    let ctx = settings.context(req, Utc::now())?;
-    let sim = simulate(req, &ctx, settings.outcome())?;
+    let ctx = settings
+        .context(req, Utc::now())
+        .map_err(anyhow::Error::msg)?;
+    let sim = simulate(req, &ctx, settings.outcome()).map_err(anyhow::Error::msg)?;
     match args.format {
         Format::Json => print_json(&sim),
         Format::Text => print(&simulate_text(&sim)),

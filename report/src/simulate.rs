@@ -70,44 +70,32 @@ impl Default for CallSettings {
     }
 }
 
-/// `7m31s`, `1h2m3s`, `90s`, `451`: whole seconds.
+/// `7m31s`, `1h 2m 3s`, `90s`, `451`: whole seconds, read by `humantime`
+/// (any of its units, in any order; a bare number is seconds), at most a
+/// million hours.
 ///
 /// # Example
 ///
 /// ```
 /// assert_eq!(clicktodial_report::parse_duration("7m31s").unwrap().num_seconds(), 451);
-/// assert!(clicktodial_report::parse_duration("1s2m").is_err());
+/// assert_eq!(clicktodial_report::parse_duration("1h 2m").unwrap().num_seconds(), 3720);
+/// assert!(clicktodial_report::parse_duration("7m31").is_err());
 /// ```
 pub fn parse_duration(text: &str) -> Result<TimeDelta, String> {
+    /// A million hours.
+    const MAX_SECS: u64 = 3_600_000_000;
     let bad = || format!("duration `{text}`: expected e.g. 7m31s, 1h2m, 90s or 451");
     let text = text.trim();
     if let Ok(secs) = text.parse::<u32>() {
         return Ok(TimeDelta::seconds(secs.into()));
     }
-    let (mut total, mut number, mut last_unit) = (0i64, String::new(), 0);
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let (rank, scale) = match c {
-            'h' => (1, 3600),
-            'm' => (2, 60),
-            's' => (3, 1),
-            _ => return Err(bad()),
-        };
-        let n: i64 = number.parse().map_err(|_| bad())?;
-        if rank <= last_unit || n > 1_000_000 {
-            return Err(bad());
-        }
-        last_unit = rank;
-        total += n * scale;
-        number.clear();
-    }
-    if !number.is_empty() || last_unit == 0 {
+    let duration = humantime::parse_duration(text).map_err(|_| bad())?;
+    if duration.subsec_nanos() != 0 || duration.as_secs() > MAX_SECS {
         return Err(bad());
     }
-    Ok(TimeDelta::seconds(total))
+    i64::try_from(duration.as_secs())
+        .map(TimeDelta::seconds)
+        .map_err(|_| bad())
 }
 
 fn parse_time(what: &str, text: &str) -> Result<DateTime<Utc>, String> {
@@ -482,7 +470,10 @@ mod tests {
         assert_eq!(parse_duration("451").unwrap().num_seconds(), 451);
         assert_eq!(parse_duration("1h2m").unwrap().num_seconds(), 3720);
         assert_eq!(parse_duration("0s").unwrap().num_seconds(), 0);
-        for bad in ["", "m", "7x", "1s2m", "7m31", "1h1h", "-3s"] {
+        // humantime's forms: any order, spaces, other units.
+        assert_eq!(parse_duration("1s2m").unwrap().num_seconds(), 121);
+        assert_eq!(parse_duration("2min 5sec").unwrap().num_seconds(), 125);
+        for bad in ["", "m", "7x", "7m31", "-3s", "1500ms", "2000000h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

@@ -59,7 +59,7 @@ pub(super) struct SimulateBody {
 
 pub(super) async fn api_simulate(Json(body): Json<SimulateBody>) -> Response {
     let c = check(
-        body.link.as_deref().unwrap_or(crate::simulate::EXAMPLE_1),
+        body.link.as_deref().unwrap_or(crate::output::EXAMPLE_1),
         ReadAs::Link,
     );
     let Some(req) = c.link().and_then(|l| l.accepted()) else {

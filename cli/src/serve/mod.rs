@@ -27,6 +27,7 @@ mod make_call;
 mod server;
 mod sfdc_mock;
 
+use anyhow::Context as _;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
@@ -151,14 +152,14 @@ struct App {
 
 type Shared = Arc<App>;
 
-pub fn run(args: Args) -> Result<ExitCode, String> {
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let queue = crate::deliveries::queue_url(args.queue.as_deref())?;
     let secret = args
         .sign_secret
         .as_deref()
         .map(WebhookSecret::parse)
         .transpose()
-        .map_err(|e| format!("--sign-secret: {e}"))?;
+        .context("--sign-secret")?;
     listen_until_stopped(args.listen, 2, |local| {
         let outbox = crate::deliveries::open_in_place(&queue)?;
         tracing::info!(queue = %queue, signed = secret.is_some(), "outbox");

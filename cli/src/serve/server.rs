@@ -3,6 +3,7 @@
 //! turn) and give each at most [`REQUEST_TIMEOUT`], so that their memory
 //! stays bounded however many clients come.
 
+use anyhow::Context as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,18 +37,18 @@ pub(super) async fn in_turn(
 pub fn listen_until_stopped(
     listen: std::net::SocketAddr,
     workers: usize,
-    app: impl FnOnce(std::net::SocketAddr) -> Result<axum::Router, String>,
-) -> Result<ExitCode, String> {
+    app: impl FnOnce(std::net::SocketAddr) -> anyhow::Result<axum::Router>,
+) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .context("cannot start the runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let local = listener.local_addr()?;
         let turns = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
         let app = app(local)?
             .layer(middleware::from_fn_with_state(turns, in_turn))
@@ -63,7 +64,7 @@ pub fn listen_until_stopped(
         axum::serve(listener, app)
             .with_graceful_shutdown(stop)
             .await
-            .map_err(|e| format!("server: {e}"))?;
+            .context("server")?;
         Ok(ExitCode::SUCCESS)
     })
 }
