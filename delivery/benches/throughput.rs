@@ -13,8 +13,8 @@ use clicktodial_delivery::connect::Connector;
 use clicktodial_delivery::{Job, Kind, Outbox, QueueUrl, RetrySchedule, Sender};
 use criterion::Criterion;
 
-/// Callbacks per batch.
-const N: usize = 200;
+/// Callbacks per batch: enough that the steady rate, not the first poll, decides.
+const N: usize = 2000;
 
 struct Bench {
     rt: tokio::runtime::Runtime,

@@ -680,8 +680,11 @@ async fn remove(store: &Store, id: &str) -> Result<(), BoxError> {
     }
 }
 
+/// How often a busy sender asks the store for more work; an idle one asks
+/// less and less often, down to once every [`IDLE_POLL`].
+const POLL: Duration = Duration::from_millis(1);
 /// How often an idle sender asks the store for work.
-const POLL: Duration = Duration::from_millis(100);
+const IDLE_POLL: Duration = Duration::from_millis(100);
 
 async fn run_worker(
     store: &Store,
@@ -698,7 +701,11 @@ async fn run_worker(
     macro_rules! work_on {
         ($backend:expr) => {
             WorkerBuilder::new(name)
-                .backend($backend.clone().poll_with_interval(POLL))
+                .backend(
+                    $backend
+                        .clone()
+                        .poll_with_backoff(POLL, BackoffConfig::new(IDLE_POLL)),
+                )
                 .data(runner)
                 .concurrency(concurrency)
                 .build(attempt)

@@ -375,3 +375,43 @@ async fn a_redis_url_never_shows_its_password() {
     assert_eq!(err.code(), "store-open");
     assert!(!err.to_string().contains("pa55word"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_attempt_that_hangs_times_out_and_the_last_one_is_dead() {
+    // A peer that accepts and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/cb", listener.local_addr().unwrap());
+    let accepted = Arc::new(Mutex::new(Vec::new()));
+    let held = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            held.lock().unwrap().push(socket);
+        }
+    });
+    let (queue, dir) = store_url("hang");
+    let outbox = Outbox::open(&queue).await.unwrap();
+    outbox.enqueue(callback_job(&url, "THANG")).await.unwrap();
+    let sender = Sender::new(
+        Connector::default()
+            .allow_private(true)
+            .attempt_timeout(Duration::from_millis(300)),
+        RetrySchedule::new(vec![Duration::from_millis(100)]).jitter(0.0),
+    )
+    .unwrap();
+    let started = Instant::now();
+    run_while(&outbox, sender, || async {
+        while outbox.stats().await.unwrap().dead == 0 && started.elapsed() < Duration::from_secs(20)
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await;
+    assert_eq!(outbox.list(State::Dead, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        accepted.lock().unwrap().len(),
+        2,
+        "two attempts, each cut at its timeout"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    std::fs::remove_dir_all(dir).unwrap();
+}
