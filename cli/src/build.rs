@@ -2,14 +2,10 @@
 //! [--data '[name|value]...'] [--template salesforce]` and
 //! `clicktodial fill <TEMPLATE> --field Object.Field=VALUE...`
 
-use anyhow::{anyhow, Context as _};
 use std::process::ExitCode;
 
-use clicktodial::{
-    check, fill_link_template, merge_fields, ClickToDialRequest, Finding, LinkTemplate,
-    LinkTemplateErrors, ReadAs, SampleRecord, UserData,
-};
-use clicktodial_report::FillReport;
+use clicktodial::{check, fill_link_template, Finding, ReadAs, SampleRecord};
+use clicktodial_report::{build_link, BuildSettings, FillReport};
 
 use crate::output::{print, print_json, Format};
 use crate::render::render;
@@ -46,27 +42,24 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let link = match args.template {
-        Some(TemplateKind::Salesforce) => salesforce(&args)?,
-        None => {
-            let mut req = ClickToDialRequest::new(args.phone);
-            req.prefix = args.prefix;
-            req.caller_id = args.caller_id;
-            req.userdata = args
-                .data
-                .as_deref()
-                .map(|d| UserData::parse(d).map(UserData::into_owned))
-                .transpose()
-                .context("--data")?;
-            let link = req.to_url(&args.base)?;
-            // The link is right; say what it will not do as meant.
-            let c = check(&link, ReadAs::Link);
-            if !c.findings().is_empty() {
-                eprint!("{}", render(c.text(), "link", c.findings(), false));
-            }
-            link
-        }
+    let settings = BuildSettings {
+        base: args.base,
+        phone: args.phone,
+        prefix: args.prefix,
+        caller_id: args.caller_id,
+        data: args.data,
+        template: args
+            .template
+            .map(|TemplateKind::Salesforce| "salesforce".to_owned()),
     };
+    let link = build_link(&settings).map_err(anyhow::Error::msg)?;
+    if settings.template.is_none() {
+        // The link is right; say what it will not do as meant.
+        let c = check(&link, ReadAs::Link);
+        if !c.findings().is_empty() {
+            eprint!("{}", render(c.text(), "link", c.findings(), false));
+        }
+    }
     print(&format!("{link}\n"));
     Ok(ExitCode::SUCCESS)
 }
@@ -92,46 +85,6 @@ pub fn parse_field(text: &str) -> Result<(String, String), String> {
         }
         _ => Err(format!("--field `{text}`: expected Object.Field=VALUE")),
     }
-}
-
-/// A Salesforce custom link (content source URL) with its merge fields
-/// intact, built by the library's [`LinkTemplate`].
-fn salesforce(args: &Args) -> anyhow::Result<String> {
-    let errors = |flag: &str, text: &str, e: LinkTemplateErrors| anyhow!("{flag} `{text}`: {e}");
-    LinkTemplate::new(&args.base, "1").map_err(|e| errors("--base", &args.base, e))?;
-    let mut template = LinkTemplate::new(&args.base, &args.phone)
-        .map_err(|e| errors("--phone", &args.phone, e))?;
-    for (flag, name, value) in [
-        ("--prefix", "prefix", &args.prefix),
-        ("--caller-id", "callerId", &args.caller_id),
-    ] {
-        if let Some(value) = value {
-            template
-                .set(name, value)
-                .map_err(|e| errors(flag, value, e))?;
-        }
-    }
-    if let Some(data) = &args.data {
-        // A merge field's expression may hold `]` or `|` (a SUBSTITUTE):
-        // the pairs cannot be told apart then.
-        if merge_fields(data)
-            .iter()
-            .any(|f| f.expression().contains([']', '|', '[']))
-        {
-            return Err(anyhow!(
-                "--data: a merge field holding `[`, `|` or `]` cannot be told apart \
-                        from the pairs; write the template by hand and check it with \
-                        `clicktodial lint`"
-            ));
-        }
-        let pairs = UserData::parse(data).context("--data")?;
-        for (name, value) in pairs.iter() {
-            template
-                .push_userdata(name, value)
-                .map_err(|e| errors("--data", data, e))?;
-        }
-    }
-    Ok(template.to_salesforce())
 }
 
 pub fn run_fill(args: FillArgs) -> anyhow::Result<ExitCode> {

@@ -39,11 +39,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod build;
 mod explain;
 mod finding;
 mod schema;
 mod simulate;
 
+pub use build::{build_link, BuildSettings};
 pub use explain::{CreateReport, ExplainReport, PlanReport, ScreenpopReport, TokenReport};
 pub use finding::{FillReport, FindingReport, LintReport};
 pub use schema::{schema_json, WriteSchema, SCHEMAS};

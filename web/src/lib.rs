@@ -251,3 +251,35 @@ pub fn examples() -> String {
     })
     .to_string()
 }
+
+/// The link or the CRM template `settings` describe, as `clicktodial build`
+/// writes it, in a JSON object `{"link": …}`. `settings` is a JSON object
+/// of the command's flags in camelCase: `base`, `phone`, `prefix`,
+/// `callerId`, `data` and `template` (`salesforce` for a Salesforce custom
+/// link with its merge fields intact).
+///
+/// # Errors
+///
+/// A one-line message when a setting cannot be used.
+///
+/// # Example
+///
+/// ```
+/// let built: serde_json::Value = serde_json::from_str(
+///     &clicktodial_web::build_template(
+///         r#"{"base": "https://vcc-na4.8x8.com", "phone": "{!Account.Phone}",
+///             "data": "[WhatId|{!Account.Id}]", "template": "salesforce"}"#,
+///     )
+///     .unwrap(),
+/// )
+/// .unwrap();
+/// assert!(built["link"].as_str().unwrap().contains("{!Account.Id}"));
+/// assert!(clicktodial_web::build_template(r#"{"base": "nowhere", "phone": "1"}"#).is_err());
+/// ```
+#[wasm_bindgen]
+pub fn build_template(settings: &str) -> Result<String, String> {
+    let settings: clicktodial_report::BuildSettings =
+        serde_json::from_str(settings).map_err(|e| format!("the settings: {e}"))?;
+    let link = clicktodial_report::build_link(&settings)?;
+    Ok(serde_json::json!({ "link": link }).to_string())
+}
