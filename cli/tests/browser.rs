@@ -232,17 +232,24 @@ async fn set_input(c: &Client, text: &str) -> Result {
     check(c).await
 }
 
-async fn check(c: &Client) -> Result {
-    // A stale answer must not pass for this one.
-    js(c, "document.getElementById('status').textContent = ''; document.getElementById('findings').replaceChildren(); return true;").await?;
-    c.find(Locator::Id("check"))
+/// Runs `clear` (so that a stale answer cannot pass for the new one),
+/// clicks the button `id`, and waits until `done` returns true.
+async fn press(c: &Client, id: &str, clear: &str, done: &str, what: &str) -> Result {
+    js(c, &format!("{clear} return true;")).await?;
+    c.find(Locator::Id(id))
         .await
         .map_err(|e| e.to_string())?
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    wait_until(
+    wait_until(c, done, what).await
+}
+
+async fn check(c: &Client) -> Result {
+    press(
         c,
+        "check",
+        "document.getElementById('status').textContent = ''; document.getElementById('findings').replaceChildren();",
         "return document.getElementById('status').textContent !== '' && document.querySelectorAll('#findings li').length > 0;",
         "the findings",
     )
@@ -1216,19 +1223,10 @@ async fn the_first_findings_of_a_share_link_show_within_200_ms_of_navigation() {
 
 /// Presses "Copy share link" and reads the link it wrote.
 async fn share_link(c: &Client) -> Result<String> {
-    js(
+    press(
         c,
-        "document.getElementById('share-link').value = ''; return true;",
-    )
-    .await?;
-    c.find(Locator::Id("share"))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
-    wait_until(
-        c,
+        "share",
+        "document.getElementById('share-link').value = '';",
         "return document.getElementById('share-link').value.includes('#s=');",
         "the share link",
     )
