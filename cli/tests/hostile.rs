@@ -785,3 +785,40 @@ async fn many_large_requests_at_once_stay_within_memory() {
     );
     // The 64 MB rule is checked when `serve` is dropped.
 }
+
+// ---- receive's limits ---------------------------------------------------------------
+
+#[tokio::test]
+async fn receive_reads_at_most_64_kib_and_says_why() {
+    let receive = Server::start("receive", &[]);
+    let url = format!("{}/cb", receive.url);
+    let form = |len: usize| format!("resultCode=IGNORE&x={}", "a".repeat(len - 20));
+    // 64 KiB exactly: read (and a callback).
+    let answer = client()
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form(64 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    // One byte over, and far over: 413.
+    for len in [64 * 1024 + 1, 1024 * 1024] {
+        let answer = client()
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(len))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 413, "{len}");
+    }
+    let answer = client()
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 415);
+}

@@ -551,3 +551,46 @@ async fn a_record_id_set_in_the_link_is_never_reported() {
     assert!(id.starts_with("00Tsim"), "{created}");
     assert_eq!(record_ids(&created), [Value::from(id)]);
 }
+
+#[tokio::test]
+async fn the_callback_carries_the_calls_context() {
+    let mut receive = Server::start("receive", &[]);
+    let serve = Server::start(
+        "serve",
+        &["--allow-private-callbacks", "--call-seconds", "1"],
+    );
+    let userdata = format!(
+        "[t|$transaction_id$][g|$interaction_guid$][d|$callDuration$]\
+         [a|$call_answered_time$][h|$call_hangup_time$][c|$transaction_codes$][n|$notes$]\
+         [ctl_callbackUrl|{}/cb]",
+        receive.url
+    );
+    let answer: Value = client()
+        .get(make_call(&serve, &userdata))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let transaction = answer["transactionId"].as_str().unwrap().to_owned();
+    let guid = answer["interactionGuid"].as_str().unwrap();
+    assert!(guid.ends_with("-1"), "the first call: {guid}");
+    let line = receive.next_line(WAIT).expect("the callback arrives");
+    let callback: Value = serde_json::from_str(&line).unwrap();
+    let value = |name: &str| -> String {
+        callback["ctl_userdata"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p[0] == name)
+            .map(|p| p[1].as_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert_eq!(value("t"), transaction);
+    assert_eq!(value("g"), guid);
+    assert_eq!(value("d"), "00:00:01");
+    assert!(!value("a").is_empty() && value("a") != value("h"), "{line}");
+    assert!(!value("c").is_empty(), "{line}");
+    assert!(!value("n").is_empty(), "{line}");
+}

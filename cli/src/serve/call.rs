@@ -290,6 +290,14 @@ mod tests {
         assert_eq!(wait, 1, "under a second to the next call");
         std::thread::sleep(Duration::from_millis(250));
         assert_eq!(limit.take(), Ok(()), "two calls came back in 250 ms");
+        // 6 a minute: one every 10 s; 200 ms after the last, not one.
+        let limit = RateLimit::per_minute(6);
+        for _ in 0..6 {
+            assert_eq!(limit.take(), Ok(()));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let wait = limit.take().unwrap_err();
+        assert!((9..=10).contains(&wait), "{wait}");
         // Never more than a minute's worth at once.
         let limit = RateLimit::per_minute(2);
         std::thread::sleep(Duration::from_millis(50));
