@@ -13,17 +13,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::Server;
+use common::{make_call, Server};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(15);
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(WAIT)
-        .build()
-        .unwrap()
+    common::client(WAIT)
 }
 
 /// `GET url` with `headers`.
@@ -43,7 +39,7 @@ async fn post_json(
 /// `POST url` with a form body and `headers`.
 async fn post_form(
     url: impl reqwest::IntoUrl,
-    body: &'static str,
+    body: impl Into<reqwest::Body>,
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
     let form = client()
@@ -81,14 +77,6 @@ fn status(answer: &str) -> u16 {
 
 fn host(server: &Server) -> String {
     server.url.trim_start_matches("http://").to_owned()
-}
-
-fn make_call(serve: &Server, userdata: &str) -> reqwest::Url {
-    reqwest::Url::parse_with_params(
-        &format!("{}/AGUI/make_call.php", serve.url),
-        [("phone", "6502022222"), ("ctl_userdata", userdata)],
-    )
-    .unwrap()
 }
 
 /// How many log lines so far contain `needle` (waiting `wait` for more).
@@ -794,23 +782,11 @@ async fn receive_reads_at_most_64_kib_and_says_why() {
     let url = format!("{}/cb", receive.url);
     let form = |len: usize| format!("resultCode=IGNORE&x={}", "a".repeat(len - 20));
     // 64 KiB exactly: read (and a callback).
-    let answer = client()
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(form(64 * 1024))
-        .send()
-        .await
-        .unwrap();
+    let answer = post_form(&url, form(64 * 1024), &[]).await;
     assert_eq!(answer.status(), 200);
     // One byte over, and far over: 413.
     for len in [64 * 1024 + 1, 1024 * 1024] {
-        let answer = client()
-            .post(&url)
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(form(len))
-            .send()
-            .await
-            .unwrap();
+        let answer = post_form(&url, form(len), &[]).await;
         assert_eq!(answer.status(), 413, "{len}");
     }
     let answer = client()

@@ -6,29 +6,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::Server;
+use common::{make_call, Server};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(15);
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(WAIT)
-        .build()
-        .unwrap()
-}
-
-fn make_call(serve: &Server, userdata: &str) -> reqwest::Url {
-    reqwest::Url::parse_with_params(
-        &format!("{}/AGUI/make_call.php", serve.url),
-        [
-            ("prefix", "1"),
-            ("phone", "(650) 202-2222"),
-            ("ctl_userdata", userdata),
-        ],
-    )
-    .unwrap()
+    common::client(WAIT)
 }
 
 #[tokio::test]

@@ -20,6 +20,29 @@ pub const MAX_PEAK_RSS_KB: u64 = 64 * 1024;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_clicktodial");
 
+/// An HTTP client for the servers under test: no proxy, at most `timeout`
+/// a request.
+pub fn client(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(timeout)
+        .build()
+        .unwrap()
+}
+
+/// `serve`'s `make_call.php` with a phone and `userdata` as `ctl_userdata`.
+pub fn make_call(serve: &Server, userdata: &str) -> reqwest::Url {
+    reqwest::Url::parse_with_params(
+        &format!("{}/AGUI/make_call.php", serve.url),
+        [
+            ("prefix", "1"),
+            ("phone", "(650) 202-2222"),
+            ("ctl_userdata", userdata),
+        ],
+    )
+    .unwrap()
+}
+
 /// A queue of its own for one server (`sqlite://` in the temporary
 /// directory): servers started by tests never share the user's outbox or
 /// each other's.
