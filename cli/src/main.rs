@@ -15,9 +15,11 @@ mod lint;
 mod outbound;
 mod output;
 mod page;
+mod queue;
 mod receive;
 mod render;
 mod serve;
+mod server;
 mod simulate;
 
 use std::process::ExitCode;

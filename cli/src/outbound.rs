@@ -97,7 +97,7 @@ pub fn start_sender(
             })
         }));
     let outbox = outbox.clone();
-    let stop = crate::serve::shutdown();
+    let stop = crate::server::shutdown();
     tokio::spawn(async move {
         if let Err(e) = outbox.run(sender, stop).await {
             tracing::error!(error = e.code(), reason = %clicktodial::redact::sanitize(&e.to_string()).max_chars(300), "the sender stopped");

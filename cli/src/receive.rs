@@ -84,13 +84,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         verifier,
         seen: Mutex::new((HashSet::new(), VecDeque::new())),
     });
-    crate::serve::listen_until_stopped(args.listen, 1, |local| {
+    crate::server::listen_until_stopped(args.listen, 1, |local| {
         Ok(Router::new()
             .fallback(receive)
             .with_state(state)
             .layer(middleware::from_fn_with_state(
                 local,
-                crate::serve::guard::not_cross_site,
+                crate::server::guard::not_cross_site,
             ))
             // The library reads no more than this; neither does the server.
             .layer(DefaultBodyLimit::max(MAX_BODY_LEN)))
@@ -104,7 +104,7 @@ pub fn callback_json(callback: &clicktodial::Callback) -> serde_json::Value {
 
 async fn receive(State(state): State<Arc<Receiver>>, request: Request) -> (StatusCode, String) {
     let (parts, body) = request.into_parts();
-    let body = match crate::serve::read_body(body, MAX_BODY_LEN + 1).await {
+    let body = match crate::server::read_body(body, MAX_BODY_LEN + 1).await {
         Ok(body) => body,
         Err(e) => return (e.status(), format!("{}\n", e.message())),
     };

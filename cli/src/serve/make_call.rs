@@ -11,8 +11,8 @@ use clicktodial_report::FindingReport;
 use serde_json::{json, Value};
 
 use super::call::place;
-use super::server::read_body;
 use super::{error, Shared};
+use crate::server::read_body;
 
 /// A finding placed at `span` of the request's `query` or its POST `body`.
 fn placed(finding: &Finding, span: Option<std::ops::Range<usize>>, in_body: bool) -> Value {

@@ -22,9 +22,7 @@
 mod api;
 mod call;
 mod call_api;
-pub(crate) mod guard;
 mod make_call;
-mod server;
 mod sfdc_mock;
 
 use anyhow::Context as _;
@@ -33,13 +31,11 @@ use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
-use axum::middleware;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::post;
-use axum::{Json, Router};
-use serde_json::json;
+use axum::Router;
 use url::Url;
 
 use clicktodial::MAX_BODY_LEN;
@@ -47,7 +43,8 @@ use clicktodial::MAX_BODY_LEN;
 use clicktodial::signing::WebhookSecret;
 use clicktodial_delivery::Outbox;
 
-pub use server::{listen_until_stopped, read_body, shutdown};
+use crate::server::guard::{cross_site, host, refused};
+use crate::server::{error, listen_until_stopped};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -153,7 +150,7 @@ struct App {
 type Shared = Arc<App>;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let queue = crate::deliveries::queue_url(args.queue.as_deref())?;
+    let queue = crate::queue::queue_url(args.queue.as_deref())?;
     let secret = args
         .sign_secret
         .as_deref()
@@ -161,7 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .transpose()
         .context("--sign-secret")?;
     listen_until_stopped(args.listen, 2, |local| {
-        let outbox = crate::deliveries::open_in_place(&queue)?;
+        let outbox = crate::queue::open_in_place(&queue)?;
         tracing::info!(queue = %queue, signed = secret.is_some(), "outbox");
         crate::outbound::start_sender(&outbox, &args, secret.clone(), local)?;
         let app = Arc::new(App {
@@ -191,10 +188,7 @@ fn router(app: Shared) -> Router {
             post(sfdc_mock::mock_sfdc_create),
         )
         .merge(api_routes())
-        .layer(middleware::from_fn_with_state(
-            app.clone(),
-            guard::same_origin,
-        ))
+        .layer(middleware::from_fn_with_state(app.clone(), same_origin))
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(app)
 }
@@ -211,11 +205,17 @@ fn api_routes() -> Router<Shared> {
         .route("/api/fill", post(api::api_fill))
         .route_layer(middleware::from_fn_with_state(
             Arc::new(tokio::sync::Semaphore::new(1)),
-            server::in_turn,
+            crate::server::in_turn,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_LEN))
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({"error": message.into()}))).into_response()
+/// `serve`'s guard: [`host`], then [`cross_site`].
+async fn same_origin(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let checked = host(request.headers(), request.uri(), app.local)
+        .and_then(|()| cross_site(request.headers(), app.local));
+    match checked {
+        Ok(()) => next.run(request).await,
+        Err(refusal) => refused(refusal, request.headers()),
+    }
 }

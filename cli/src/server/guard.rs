@@ -19,7 +19,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use clicktodial::redact::sanitize;
 
-use super::{error, Shared};
+use super::error;
 
 /// `host` split into its name (brackets of an IPv6 literal removed) and
 /// its port (80, http's, when none is written, as browsers write it);
@@ -89,7 +89,7 @@ impl Refusal {
 
 /// The `Host` rule of `serve`: one `Host` header, this simulator's, and an
 /// absolute-form target's authority this simulator's too.
-fn host(headers: &HeaderMap, uri: &Uri, listen: SocketAddr) -> Result<(), Refusal> {
+pub(crate) fn host(headers: &HeaderMap, uri: &Uri, listen: SocketAddr) -> Result<(), Refusal> {
     let mut hosts = headers.get_all(header::HOST).iter();
     let (Some(given), None) = (hosts.next(), hosts.next()) else {
         return Err(Refusal::new(
@@ -201,7 +201,7 @@ pub fn cross_site(headers: &HeaderMap, listen: SocketAddr) -> Result<(), Refusal
     Ok(())
 }
 
-fn refused(refusal: Refusal, headers: &HeaderMap) -> Response {
+pub(crate) fn refused(refusal: Refusal, headers: &HeaderMap) -> Response {
     let shown = |name: header::HeaderName| {
         headers
             .get(&name)
@@ -215,20 +215,6 @@ fn refused(refusal: Refusal, headers: &HeaderMap) -> Response {
         refusal.log
     );
     error(refusal.status, refusal.message)
-}
-
-/// `serve`'s guard: [`host`], then [`cross_site`].
-pub(super) async fn same_origin(
-    State(app): State<Shared>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let checked = host(request.headers(), request.uri(), app.local)
-        .and_then(|()| cross_site(request.headers(), app.local));
-    match checked {
-        Ok(()) => next.run(request).await,
-        Err(refusal) => refused(refusal, request.headers()),
-    }
 }
 
 /// `receive`'s guard: [`cross_site`] (a callback comes from a server, which

@@ -3,6 +3,8 @@
 //! turn) and give each at most [`REQUEST_TIMEOUT`], so that their memory
 //! stays bounded however many clients come.
 
+pub mod guard;
+
 use anyhow::Context as _;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -21,7 +23,7 @@ pub const MAX_IN_FLIGHT: usize = 32;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Runs `request` when one of the turns is free.
-pub(super) async fn in_turn(
+pub(crate) async fn in_turn(
     State(turns): State<Arc<Semaphore>>,
     request: Request,
     next: Next,
@@ -163,4 +165,10 @@ pub async fn read_body(
         }
     }
     Ok(out.into())
+}
+
+pub(crate) fn error(status: axum::http::StatusCode, message: impl Into<String>) -> Response {
+    use axum::response::IntoResponse as _;
+    let body = serde_json::json!({ "error": message.into() });
+    (status, axum::Json(body)).into_response()
 }
