@@ -513,7 +513,33 @@ impl Outbox {
                 }
             })
         };
-        let result = run_worker(&self.store, name, runner, stop).await;
+        // A store error (a full disk, a lost connection) stops apalis'
+        // worker: it is reported and started again, until `stop`.
+        let stop = futures::FutureExt::shared(Box::pin(stop));
+        let mut restarts = 0u64;
+        let result = loop {
+            restarts += 1;
+            let this = format!("{name}-{restarts}");
+            let result = run_worker(&self.store, this, runner.clone(), stop.clone()).await;
+            if futures::FutureExt::now_or_never(stop.clone()).is_some() {
+                break result;
+            }
+            match result {
+                Ok(()) => break Ok(()),
+                Err(e) => {
+                    let error = self.store_err(&*e);
+                    tracing::error!(
+                        error = error.code(),
+                        reason = %error,
+                        "the sender failed; it starts again in 1 s"
+                    );
+                    tokio::select! {
+                        _ = stop.clone() => break Ok(()),
+                        _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                    }
+                }
+            }
+        };
         watcher.abort();
         result.map_err(|e| self.store_err(&*e))
     }
@@ -545,8 +571,10 @@ async fn open_sqlite(path: &Path) -> Result<apalis_sqlite::SqliteStorage<Job>, S
             .map_err(|e| one_line(&e))?;
         setup.close().await;
     }
+    // One connection: SQLite takes one writer at a time, and writers
+    // waiting on each other's lock sleep in SQLite's busy handler.
     let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(1)
         .connect_with(options.synchronous(SqliteSynchronous::Normal))
         .await
         .map_err(|e| one_line(&e))?;
