@@ -584,13 +584,18 @@ impl From<&RequestError> for Finding {
     /// and the help, not in the message as `Display` puts them).
     fn from(error: &RequestError) -> Finding {
         let text = SpanText::of_request(error.in_body());
-        Finding::new(
-            error.kind().code(),
-            Severity::Error,
-            error.kind().to_string(),
-        )
-        .at(error.span().map(|r| Span::new(text, r)))
-        .with_help(error.help().or_else(|| request_help(error.kind())))
+        // The kind's message, then its causes (which `Display` leaves out,
+        // as `source()` gives them), each once.
+        let mut message = error.kind().to_string();
+        let mut cause = std::error::Error::source(error.kind());
+        while let Some(inner) = cause {
+            message.push_str(": ");
+            message.push_str(&inner.to_string());
+            cause = inner.source();
+        }
+        Finding::new(error.kind().code(), Severity::Error, message)
+            .at(error.span().map(|r| Span::new(text, r)))
+            .with_help(error.help().or_else(|| request_help(error.kind())))
     }
 }
 

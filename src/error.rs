@@ -354,7 +354,7 @@ impl fmt::Display for Diagnostic {
 pub enum RequestErrorKind {
     /// The URL could not be parsed at all; the `url` crate's reason is the
     /// error's [`source`](std::error::Error::source).
-    #[error("not a valid URL: {0}")]
+    #[error("not a valid URL")]
     InvalidUrl(#[source] url::ParseError),
     /// The click-to-dial endpoint is HTTPS only.
     #[error("scheme `{0}` is not allowed: the click-to-dial API accepts https only")]

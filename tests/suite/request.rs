@@ -411,3 +411,17 @@ proptest! {
         let _ = ClickToDialRequest::from_url(&format!("https://h/AGUI/make_call.php?{query}"));
     }
 }
+
+/// An invalid URL's cause (the `url` crate's reason) is the error's
+/// `source()`, left out of `Display`, and said once by a finding.
+#[test]
+fn an_invalid_url_says_its_cause_once() {
+    let err = ClickToDialRequest::from_url("not a url").unwrap_err();
+    assert!(matches!(err.kind(), RequestErrorKind::InvalidUrl(_)));
+    let cause = std::error::Error::source(&err)
+        .expect("the url crate's reason")
+        .to_string();
+    assert!(!err.to_string().contains(&cause), "{err}");
+    let finding = clicktodial::Finding::from(&err);
+    assert_eq!(finding.message().matches(cause.as_str()).count(), 1);
+}
