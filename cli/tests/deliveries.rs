@@ -236,6 +236,17 @@ async fn kill_9_with_200_pending_then_a_restart_delivers_all_200() {
     let unique: HashSet<String> = ids(&lines).into_iter().collect();
     assert_eq!(lines.len(), 200, "all 200 arrive, each processed once");
     assert_eq!(unique.len(), 200);
+    remove_queue(&queue);
+}
+
+/// Removes a `sqlite://` queue's directory.
+fn remove_queue(queue: &str) {
+    if let Some(dir) = queue
+        .strip_prefix("sqlite://")
+        .and_then(|p| std::path::Path::new(p).parent())
+    {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 #[test]
@@ -335,6 +346,7 @@ async fn a_full_store_is_reported_and_nothing_crashes() {
         "the full store is reported: {log}"
     );
     assert!(!log.contains("panicked"), "{log}");
+    remove_queue(&queue);
 }
 
 /// Starts `redis-server` on a free loopback port, nothing saved; stopped on

@@ -113,6 +113,8 @@ pub fn run(args: &[&str], stdin: &str) -> Output {
 
 /// A server child process; killed on drop.
 pub struct Server {
+    /// The private queue's directory, removed on drop.
+    queue_dir: Option<std::path::PathBuf>,
     child: Child,
     pub url: String,
     stdout: Receiver<String>,
@@ -206,13 +208,14 @@ impl Server {
 
     /// [`Server::start_with_env`] listening on `listen`.
     pub fn start_on(command: &str, listen: &str, args: &[&str], env: &[(&str, &str)]) -> Server {
+        let queue = private_queue();
         let mut child = Command::new(BIN)
             .arg(command)
             .args(["--listen", listen])
             .args(args)
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
-            .env("CLICKTODIAL_QUEUE", private_queue())
+            .env("CLICKTODIAL_QUEUE", &queue)
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -223,6 +226,10 @@ impl Server {
         let bad_lines = Arc::new(Mutex::new(Vec::new()));
         let (stderr, reader) = log_lines(child.stderr.take().expect("stderr"), bad_lines.clone());
         let mut server = Server {
+            queue_dir: queue
+                .strip_prefix("sqlite://")
+                .and_then(|p| std::path::Path::new(p).parent())
+                .map(std::path::Path::to_path_buf),
             child,
             url: String::new(),
             stdout,
@@ -333,6 +340,9 @@ impl Drop for Server {
         let peak = self.peak_rss_kb();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(dir) = &self.queue_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         // The pipe is closed: the reader checks the last lines and ends.
         if let Some(reader) = self.stderr_reader.take() {
             let _ = reader.join();
