@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::response::IntoResponse as _;
-use common::Server;
+use common::{api, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -294,23 +294,6 @@ async fn text_of(c: &Client, css: &str) -> Result<String> {
     text.as_str()
         .map(str::to_owned)
         .ok_or_else(|| format!("`{css}` went away"))
-}
-
-/// `POST /api/<route>` from the test itself: what the terminal gets.
-async fn api(serve: &Server, route: &str, body: Value) -> Value {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(WAIT)
-        .build()
-        .unwrap()
-        .post(format!("{}/api/{route}", serve.url))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 /// The text `span` (UTF-8 byte offsets) covers in the API's `link`.

@@ -514,11 +514,6 @@ async fn the_command_and_serve_agree_on_the_table_of_links() {
     let table: Value =
         serde_json::from_str(include_str!("../../tests/data/diagnostics/table.json")).unwrap();
     let serve = common::Server::start("serve", &[]);
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .timeout(std::time::Duration::from_secs(15))
-        .build()
-        .unwrap();
     for case in table["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let text = case["text"].as_str().unwrap();
@@ -542,15 +537,7 @@ async fn the_command_and_serve_agree_on_the_table_of_links() {
         if let Some(read_as) = case["as"].as_str() {
             body["as"] = read_as.into();
         }
-        let api: Value = client
-            .post(format!("{}/api/lint", serve.url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api: Value = common::api(&serve, "lint", body).await;
         assert_eq!(
             &api, cli,
             "{name}: serve's /api/lint and the command differ"

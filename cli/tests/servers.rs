@@ -261,38 +261,19 @@ async fn not_an_open_relay_and_validation_errors_are_400() {
 async fn the_api_routes_answer_as_the_commands_do() {
     let serve = Server::start("serve", &[]);
     let link = common::vendor("example2.url");
-    let lint: Value = client()
-        .post(format!("{}/api/lint", serve.url))
-        .json(&serde_json::json!({"link": link}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let lint: Value = common::api(&serve, "lint", serde_json::json!({"link": link})).await;
     let cli = common::run(&["lint", "--format", "json", &link], "");
     assert_eq!(lint, serde_json::from_str::<Value>(&cli.stdout).unwrap());
 
-    let explain: Value = client()
-        .post(format!("{}/api/explain", serve.url))
-        .json(&serde_json::json!({"link": link}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let explain: Value = common::api(&serve, "explain", serde_json::json!({"link": link})).await;
     assert_eq!(explain["dialString"], "16502022222");
 
-    let simulate: Value = client()
-        .post(format!("{}/api/simulate", serve.url))
-        .json(&serde_json::json!({"now": "2024-03-12T17:11:40Z", "code": ["Sales:WON"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let simulate: Value = common::api(
+        &serve,
+        "simulate",
+        serde_json::json!({"now": "2024-03-12T17:11:40Z", "code": ["Sales:WON"]}),
+    )
+    .await;
     let cli = common::run(
         &[
             "simulate",
@@ -310,18 +291,15 @@ async fn the_api_routes_answer_as_the_commands_do() {
         serde_json::from_str::<Value>(&cli.stdout).unwrap()
     );
 
-    let fill: Value = client()
-        .post(format!("{}/api/fill", serve.url))
-        .json(&serde_json::json!({
+    let fill: Value = common::api(
+        &serve,
+        "fill",
+        serde_json::json!({
             "template": "https://h.example.com/AGUI/make_call.php?phone={!Account.Phone}",
             "fields": {"Account.Phone": "(650) 555-0142"}
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        }),
+    )
+    .await;
     // Filled as Salesforce fills a custom link: a space is `+`.
     assert_eq!(
         fill["link"],
@@ -440,14 +418,7 @@ async fn the_page_and_its_files_come_with_a_strict_policy_and_only_to_its_own_ho
             .unwrap();
         assert_eq!(answer.status(), 200, "{origin}");
     }
-    let examples: Value = client()
-        .get(format!("{}/api/examples", serve.url))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let examples: Value = common::get_json(format!("{}/api/examples", serve.url)).await;
     assert!(examples["example2"]
         .as_str()
         .unwrap()
@@ -549,14 +520,7 @@ async fn the_callback_carries_the_calls_context() {
          [ctl_callbackUrl|{}/cb]",
         receive.url
     );
-    let answer: Value = client()
-        .get(make_call(&serve, &userdata))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer: Value = common::get_json(make_call(&serve, &userdata)).await;
     let transaction = answer["transactionId"].as_str().unwrap().to_owned();
     let guid = answer["interactionGuid"].as_str().unwrap();
     assert!(guid.ends_with("-1"), "the first call: {guid}");

@@ -30,6 +30,26 @@ pub fn client(timeout: Duration) -> reqwest::Client {
         .unwrap()
 }
 
+/// `POST {serve}/api/{route}` with a JSON body, as the page and scripts
+/// call it; the JSON answer.
+pub async fn api(serve: &Server, route: &str, body: serde_json::Value) -> serde_json::Value {
+    get_or_post_json(
+        client(Duration::from_secs(20))
+            .post(format!("{}/api/{route}", serve.url))
+            .json(&body),
+    )
+    .await
+}
+
+/// `GET url`; the JSON answer.
+pub async fn get_json(url: impl reqwest::IntoUrl) -> serde_json::Value {
+    get_or_post_json(client(Duration::from_secs(20)).get(url)).await
+}
+
+async fn get_or_post_json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// `serve`'s `make_call.php` with a phone and `userdata` as `ctl_userdata`.
 pub fn make_call(serve: &Server, userdata: &str) -> reqwest::Url {
     reqwest::Url::parse_with_params(
